@@ -1,0 +1,4 @@
+#ifndef VIP_CLIBNET_SHIM_H
+#define VIP_CLIBNET_SHIM_H
+#include <libnet.h>
+#endif

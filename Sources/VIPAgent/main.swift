@@ -1,0 +1,1 @@
+print("vip-agent")
