@@ -1,0 +1,45 @@
+/// One entry of `vips:` — a floating address and the election group that owns it.
+public struct VIPConfig: Sendable, Equatable {
+    public static let autoInterface = "auto"
+
+    public var name: String
+    public var address: IPAddress
+    public var prefixLength: UInt8
+    /// An interface name, or `auto`: the interface holding an address in the VIP's subnet.
+    public var interface: String
+    /// 1...255; defaults to the entry's index + 1.
+    public var routerId: UInt8
+    /// 1...254; higher wins.
+    public var priority: UInt8
+    public var preempt: Bool
+    public var preemptDelay: Duration
+    /// 10ms...10s.
+    public var advertInterval: Duration
+    /// Names of health checks that gate mastership of this VIP.
+    public var checks: [String]
+    /// How long a node told `vipctl step-down` stays out of the running.
+    public var stepDownHold: Duration
+
+    public init(name: String, address: IPAddress, prefixLength: UInt8,
+                interface: String = VIPConfig.autoInterface, routerId: UInt8, priority: UInt8 = 100,
+                preempt: Bool = true, preemptDelay: Duration = .zero,
+                advertInterval: Duration = .milliseconds(100), checks: [String] = [],
+                stepDownHold: Duration = .seconds(60)) {
+        self.name = name
+        self.address = address
+        self.prefixLength = prefixLength
+        self.interface = interface
+        self.routerId = routerId
+        self.priority = priority
+        self.preempt = preempt
+        self.preemptDelay = preemptDelay
+        self.advertInterval = advertInterval
+        self.checks = checks
+        self.stepDownHold = stepDownHold
+    }
+
+    public var usesAutoInterface: Bool { interface == VIPConfig.autoInterface }
+
+    /// `10.77.0.100/24`, as in the status document.
+    public var cidr: String { "\(address)/\(prefixLength)" }
+}

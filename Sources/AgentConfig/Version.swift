@@ -1,0 +1,4 @@
+/// The version `vip-agent --version` prints and the status document reports.
+public enum VIPAgentVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Asks "who has <target>?" on one interface and waits for the answer: the `arp` health check
+/// (does the upstream gateway still answer on this interface?).
+///
+/// The request is injected with libnet; the reply is read from an AF_PACKET socket bound to the
+/// interface for ETH_P_ARP. Opened in the network namespace of the creating thread.
+public final class ARPProbe: @unchecked Sendable {
+    public let interface: String
+    private let link: LibnetLink
+    private let socket: PacketSocket
+    private let lock = NSLock()
+
+    public init(interface: String) throws {
+        link = try LibnetLink(interface: interface)
+        socket = try PacketSocket(interface: interface, etherType: PacketSocket.etherTypeARP)
+        self.interface = interface
+    }
+
+    /// Sends one ARP request for `target` (sender IP = the interface's first IPv4 address, or
+    /// 0.0.0.0 probe-style if it has none) and returns the MAC of the first reply from `target`,
+    /// or nil when none arrives within `timeout`. Unrelated frames are ignored.
+    public func probe(target: [UInt8], timeout: Duration) throws -> [UInt8]? {
+        let label = addressText(target)
+        guard target.count == 4 else {
+            throw AnnounceError(operation: "probing ARP", interface: interface, address: label,
+                                libraryError: "not an IPv4 address (\(target.count) bytes)")
+        }
+        lock.lock(); defer { lock.unlock() }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let mac = link.mac
+        let sender = link.firstIPv4Address() ?? [0, 0, 0, 0]
+        socket.drain()
+        try link.send(operation: "sending ARP request", address: label) { l in
+            LibnetLink.buildARP(l, destination: LibnetLink.broadcastMAC, operation: ARPFrame.request,
+                                senderMAC: mac, senderIP: sender, targetMAC: [0, 0, 0, 0, 0, 0], targetIP: target)
+        }
+        return try socket.receive(until: deadline) { bytes in
+            guard let frame = ARPFrame(ethernetFrame: bytes), frame.isReply(from: target) else { return nil }
+            return frame.senderMAC
+        }
+    }
+
+    public func close() {
+        lock.lock(); defer { lock.unlock() }
+        link.close()
+        socket.close()
+    }
+}

@@ -1,0 +1,106 @@
+import CLibnet
+import Foundation
+
+/// An AF_PACKET SOCK_RAW socket bound to one interface and one EtherType, for receiving whole
+/// Ethernet frames with a poll() deadline. Opened in the namespace of the creating thread.
+final class PacketSocket {
+    static let etherTypeARP: UInt16 = 0x0806
+    static let etherTypeAll: UInt16 = 0x0003   // ETH_P_ALL
+    static let outgoing: UInt8 = 4             // PACKET_OUTGOING
+
+    let interface: String
+    let interfaceIndex: Int32
+    private var fd: Int32
+
+    init(interface: String, etherType: UInt16) throws {
+        self.interface = interface
+        guard isValidInterfaceName(interface) else {
+            throw AnnounceError(operation: "opening packet socket", interface: "\"\(interface)\"",
+                                libraryError: "invalid interface name (Linux allows 1 to 15 characters)")
+        }
+        let index = if_nametoindex(interface)
+        guard index != 0 else {
+            throw AnnounceError(operation: "opening packet socket", interface: interface,
+                                libraryError: "interface does not exist (\(String(cString: strerror(errno))))")
+        }
+        interfaceIndex = Int32(index)
+        // Protocol 0 first, then bind with the EtherType: no frame from another interface slips in.
+        fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else {
+            throw AnnounceError(operation: "opening packet socket", interface: interface,
+                                libraryError: String(cString: strerror(errno)))
+        }
+        var address = sockaddr_ll()
+        address.sll_family = UInt16(AF_PACKET)
+        address.sll_protocol = etherType.bigEndian
+        address.sll_ifindex = interfaceIndex
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_ll>.size))
+            }
+        }
+        guard rc == 0 else {
+            let text = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw AnnounceError(operation: "binding packet socket", interface: interface, libraryError: text)
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    /// Discards every frame already queued.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while fd >= 0, buffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
+    }
+
+    /// Receives incoming frames until `match` returns a value or `deadline` passes (nil).
+    /// Frames this host sent are skipped.
+    func receive<T>(until deadline: ContinuousClock.Instant, _ match: ([UInt8]) -> T?) throws -> T? {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            let milliseconds = max(0, Self.milliseconds(remaining))
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw AnnounceError(operation: "waiting for frames (poll)", interface: interface,
+                                    libraryError: String(cString: strerror(errno)))
+            }
+            if ready == 0 {
+                if milliseconds == 0 { return nil }
+                continue
+            }
+            var from = sockaddr_ll()
+            var fromLength = socklen_t(MemoryLayout<sockaddr_ll>.size)
+            let count = buffer.withUnsafeMutableBytes { raw in
+                withUnsafeMutablePointer(to: &from) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, &fromLength)
+                    }
+                }
+            }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
+                throw AnnounceError(operation: "receiving frames", interface: interface,
+                                    libraryError: String(cString: strerror(errno)))
+            }
+            if from.sll_pkttype == Self.outgoing { continue }
+            if let found = match(Array(buffer[0..<count])) { return found }
+        }
+    }
+
+    /// Rounded up, so a wait never ends before the deadline.
+    static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
+        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: ms)
+    }
+}

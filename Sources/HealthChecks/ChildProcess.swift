@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a child process ended.
+enum ChildProcessResult: Sendable, Equatable {
+    case exited(code: Int32, output: [UInt8])
+    case signalled(signal: Int32, output: [UInt8])
+    /// Still running at the deadline: its whole process group was sent SIGKILL.
+    case killedAtDeadline(output: [UInt8])
+    /// posix_spawn failed (for instance ENOENT: no such program).
+    case spawnFailed(errno: Int32)
+}
+
+/// Spawns `argv` in its own process group with stdin from /dev/null and stdout+stderr on one
+/// pipe, collects up to `outputLimit` bytes of output (the rest is read and dropped so the child
+/// never blocks on a full pipe), and kills the group with SIGKILL at `timeout`. Blocking: run it
+/// on a dedicated thread.
+enum ChildProcess {
+    static let pollSlice: Int32 = 10  // ms between exit checks
+
+    static func run(_ argv: [String], timeout: Duration, outputLimit: Int = 4096) -> ChildProcessResult {
+        let deadline = ContinuousClock.now + timeout
+        var fds: [Int32] = [-1, -1]
+        guard pipe2(&fds, O_CLOEXEC) == 0 else { return .spawnFailed(errno: errno) }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        defer { close(readEnd) }
+        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
+
+        let spawned = spawn(argv, outputFD: writeEnd)
+        close(writeEnd)
+        let pid: pid_t
+        switch spawned {
+        case let .failure(code): return .spawnFailed(errno: code)
+        case let .success(child): pid = child
+        }
+
+        var output = OutputCollector(limit: outputLimit)
+        var pipeOpen = true
+        while true {
+            if let status = reap(pid, blocking: false) {
+                if pipeOpen { output.drain(readEnd) }
+                return result(status: status, output: output.bytes)
+            }
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero {
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+                _ = reap(pid, blocking: true)
+                if pipeOpen { output.drain(readEnd) }
+                return .killedAtDeadline(output: output.bytes)
+            }
+            let slice = Int32(min(Int64(pollSlice), max(1, remaining.wholeMilliseconds)))
+            if pipeOpen {
+                var pfd = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, slice) > 0 {
+                    pipeOpen = output.drain(readEnd)
+                }
+            } else {
+                _ = poll(nil, 0, slice)
+            }
+        }
+    }
+
+    private enum Spawned { case success(pid_t), failure(Int32) }
+
+    private static func spawn(_ argv: [String], outputFD: Int32) -> Spawned {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        // The agent ignores SIGPIPE (NIO does); the child gets default dispositions and no mask.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+        cArgs.append(nil)
+        defer { cArgs.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, cArgs[0], &actions, &attributes, cArgs, environ)
+        return rc == 0 ? .success(pid) : .failure(rc)
+    }
+
+    /// The raw wait status once the child has ended; nil while it runs (non-blocking mode).
+    private static func reap(_ pid: pid_t, blocking: Bool) -> Int32? {
+        var status: Int32 = 0
+        while true {
+            let rc = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if rc == pid { return status }
+            if rc == -1, errno == EINTR { continue }
+            if rc == -1 { return 255 << 8 }  // ECHILD: reaped elsewhere, status lost: report as exit 255
+            return nil
+        }
+    }
+
+    private static func result(status: Int32, output: [UInt8]) -> ChildProcessResult {
+        let signal = status & 0x7f
+        if signal == 0 { return .exited(code: (status >> 8) & 0xff, output: output) }
+        return .signalled(signal: signal, output: output)
+    }
+}
+
+/// Keeps the first `limit` bytes read from a pipe and discards the rest.
+struct OutputCollector {
+    let limit: Int
+    private(set) var bytes: [UInt8] = []
+
+    init(limit: Int) {
+        self.limit = max(0, limit)
+    }
+
+    /// Reads everything available without blocking. Returns false at end of file.
+    @discardableResult
+    mutating func drain(_ fd: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                append(buffer[0..<n])
+                continue
+            }
+            if n == 0 { return false }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK
+        }
+    }
+
+    mutating func append(_ chunk: ArraySlice<UInt8>) {
+        let room = limit - bytes.count
+        if room > 0 { bytes.append(contentsOf: chunk.prefix(room)) }
+    }
+}

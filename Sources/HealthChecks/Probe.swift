@@ -1,0 +1,21 @@
+/// The result of one probe run.
+public struct ProbeOutcome: Sendable, Equatable {
+    public var success: Bool
+    /// Human-readable, one line: "200 OK", "HTTP 500: …", "connection refused",
+    /// "timed out after 500ms", "exit 1: …", "reply from aa:bb:…", "no ARP reply from … on …".
+    public var detail: String
+    /// Wall time the run took.
+    public var duration: Duration
+
+    public init(success: Bool, detail: String, duration: Duration) {
+        self.success = success
+        self.detail = detail
+        self.duration = duration
+    }
+}
+
+/// One kind of health probe. `run` never throws and returns within `timeout` plus a few
+/// milliseconds, whatever the probed thing does.
+public protocol Probe: Sendable {
+    func run(timeout: Duration) async -> ProbeOutcome
+}

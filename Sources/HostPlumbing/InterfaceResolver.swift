@@ -1,0 +1,106 @@
+/// Decides which interface should carry a VIP, from a snapshot of the host. Pure: no netlink.
+///
+/// The problem it solves: when Kube-OVN takes the configured NIC (or VLAN interface) into an OVS
+/// bridge, it moves the node's address onto the bridge (`br-ext-cloud`) and the kernel stops
+/// delivering frames to addresses on the enslaved port. The VIP must follow the node address.
+public enum InterfaceResolver {
+    public struct Resolution: Equatable, Sendable {
+        /// The interface to put the VIP on; nil when there is none (see `fault`).
+        public var interface: String?
+        /// Nil when the effective interface is the configured one; otherwise why it differs.
+        public var reason: String?
+        /// Set when no usable interface exists.
+        public var fault: String?
+
+        public init(interface: String?, reason: String? = nil, fault: String? = nil) {
+            self.interface = interface
+            self.reason = reason
+            self.fault = fault
+        }
+    }
+
+    /// The configuration value that asks for automatic selection.
+    public static let auto = "auto"
+
+    public static func resolve(configured: String, vip: HostAddress, prefixLength: UInt8,
+                               snapshot: HostSnapshot) -> Resolution {
+        let subnet = "\(vip.masked(to: prefixLength))/\(min(prefixLength, vip.bitWidth))"
+        let holders = HolderSearch(vip: vip, prefixLength: prefixLength, snapshot: snapshot)
+
+        if configured == auto {
+            guard let holder = holders.best else {
+                return Resolution(interface: nil, fault: holders.noneFault(subnet: subnet))
+            }
+            return Resolution(interface: holder.interfaceName,
+                              reason: "auto: node address \(holder.address)/\(holder.prefixLength) is on \(holder.interfaceName)")
+        }
+
+        guard let link = snapshot.link(named: configured) else {
+            guard let holder = holders.best else {
+                return Resolution(interface: nil, fault: "interface \(configured) does not exist")
+            }
+            return Resolution(interface: holder.interfaceName,
+                              reason: "\(configured) does not exist; \(nodeAddress(holder))")
+        }
+
+        guard let masterIndex = link.masterIndex else {
+            return Resolution(interface: configured)
+        }
+
+        let master = snapshot.link(index: masterIndex)
+        let portOf = portDescription(port: configured, master: master, masterIndex: masterIndex)
+        if let holder = holders.best {
+            return Resolution(interface: holder.interfaceName, reason: "\(portOf); \(nodeAddress(holder))")
+        }
+        if let master, master.kind == "bridge", !master.isEnslaved {
+            return Resolution(interface: master.name,
+                              reason: "\(portOf) and no interface holds an address in \(subnet); using the bridge")
+        }
+        return Resolution(interface: nil, fault: "\(portOf) and no interface holds an address in \(subnet)")
+    }
+
+    private static func nodeAddress(_ holder: InterfaceAddress) -> String {
+        "node address \(holder.address)/\(holder.prefixLength) is on \(holder.interfaceName)"
+    }
+
+    /// "eno1 is a port of openvswitch master ovs-system"
+    private static func portDescription(port: String, master: LinkInfo?, masterIndex: Int32) -> String {
+        guard let master else { return "\(port) is a port of master #\(masterIndex)" }
+        if let kind = master.kind, !kind.isEmpty {
+            return "\(port) is a port of \(kind) master \(master.name)"
+        }
+        return "\(port) is a port of master \(master.name)"
+    }
+}
+
+/// Interfaces holding an address in the VIP's subnet (other than the VIP itself), ranked.
+struct HolderSearch {
+    /// Usable holders (their link is not a port of a master), best first.
+    let usable: [InterfaceAddress]
+    /// Holders on enslaved links: the kernel does not deliver to them; reported, never chosen.
+    let enslaved: [InterfaceAddress]
+
+    init(vip: HostAddress, prefixLength: UInt8, snapshot: HostSnapshot) {
+        let inSubnet = snapshot.addresses.filter {
+            $0.address != vip && vip.subnetContains($0.address, prefixLength: prefixLength)
+        }
+        func link(_ a: InterfaceAddress) -> LinkInfo? { snapshot.link(index: a.interfaceIndex) }
+        enslaved = inSubnet.filter { link($0)?.isEnslaved == true }
+        usable = inSubnet
+            .filter { link($0)?.isEnslaved != true }
+            .sorted { lhs, rhs in
+                let lUp = link(lhs)?.isUp ?? false, rUp = link(rhs)?.isUp ?? false
+                if lUp != rUp { return lUp }
+                return lhs.interfaceIndex < rhs.interfaceIndex
+            }
+    }
+
+    var best: InterfaceAddress? { usable.first }
+
+    func noneFault(subnet: String) -> String {
+        guard let stranded = enslaved.first else {
+            return "no interface holds an address in \(subnet)"
+        }
+        return "no usable interface holds an address in \(subnet): \(stranded.address)/\(stranded.prefixLength) is on \(stranded.interfaceName), a port of a master"
+    }
+}

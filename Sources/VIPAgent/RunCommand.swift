@@ -1,0 +1,19 @@
+import AgentRuntime
+import ArgumentParser
+
+/// `vip-agent run --config FILE`: the daemon, in the foreground.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the agent in the foreground until SIGTERM or SIGINT.")
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() async throws {
+        let configuration = try config.loadOrExit()
+        let code = try await AgentMain.run(configuration: configuration, configPath: config.path)
+        if code != 0 {
+            throw ExitCode(code)
+        }
+    }
+}

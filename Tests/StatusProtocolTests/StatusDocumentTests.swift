@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+@testable import StatusProtocol
+
+final class StatusDocumentTests: XCTestCase {
+    /// Keys the agent adds beyond the contract sample; the contract allows additions only.
+    private let extras: Set<String> = [
+        "drops", "gateway", "vips[].interfaceReason", "vips[].healthy",
+        "checks[].successes", "checks[].failures", "peers[].healthy",
+    ]
+
+    func testContractSampleDecodesAndReencodesWithEveryContractKey() throws {
+        let doc = try JSONDecoder().decode(StatusDocument.self, from: Data(Fixtures.contractSample.utf8))
+        XCTAssertEqual(doc.node, "m1")
+        XCTAssertEqual(doc.vips.first?.master, MasterRef(node: "m1", address: "10.77.0.11"))
+        XCTAssertEqual(doc.vips.first?.since, "2026-11-22T18:00:00Z")
+        XCTAssertEqual(doc.peers.first?.priority, 140)
+
+        let contractKeys = try Fixtures.keyPaths(ofJSON: Fixtures.contractSample)
+        let encoded = ControlCodec.prettyJSON(doc)
+        let encodedKeys = try Fixtures.keyPaths(ofJSON: encoded)
+        XCTAssertTrue(contractKeys.isSubset(of: encodedKeys),
+                      "missing: \(contractKeys.subtracting(encodedKeys).sorted())")
+        XCTAssertEqual(encodedKeys.subtracting(contractKeys), extras)
+    }
+
+    func testFullDocumentKeysAreContractPlusExtras() throws {
+        let contractKeys = try Fixtures.keyPaths(ofJSON: Fixtures.contractSample)
+        let keys = try Fixtures.keyPaths(ofJSON: ControlCodec.prettyJSON(Fixtures.fullDocument()))
+        let gatewayKeys = keys.filter { $0.hasPrefix("gateway.") }
+        XCTAssertEqual(gatewayKeys, [
+            "gateway.routerId", "gateway.state", "gateway.activeChassis", "gateway.nbConnected",
+            "gateway.nbDetail", "gateway.lastWrite", "gateway.lastWriteResult", "gateway.members",
+            "gateway.members[].node", "gateway.members[].chassis", "gateway.members[].healthy",
+            "gateway.members[].rowPriority",
+        ])
+        XCTAssertEqual(keys.subtracting(gatewayKeys), contractKeys.union(extras))
+    }
+
+    func testUnknownOptionalsEncodeAsNullNotMissing() throws {
+        var doc = Fixtures.fullDocument()
+        doc.vips[0].master = nil
+        let json = try JSONSerialization.jsonObject(with: Data(ControlCodec.compactJSON(doc).utf8)) as? [String: Any]
+        let vip = (json?["vips"] as? [[String: Any]])?.first
+        XCTAssertNotNil(vip?.keys.contains("master"))
+        XCTAssertTrue(vip?["master"] is NSNull)
+        let neverSeen = (json?["peers"] as? [[String: Any]])?.last
+        XCTAssertTrue(neverSeen?["lastSeen"] is NSNull)
+    }
+
+    func testFullDocumentRoundTrips() throws {
+        let doc = Fixtures.fullDocument()
+        let decoded = try JSONDecoder().decode(StatusDocument.self, from: Data(ControlCodec.prettyJSON(doc).utf8))
+        XCTAssertEqual(decoded, doc)
+    }
+
+    func testPrettyJSONIsSortedAndUsesPlainTimestamps() {
+        let text = ControlCodec.prettyJSON(Fixtures.fullDocument())
+        XCTAssertTrue(text.contains("\"since\" : \"2026-11-22T18:00:00Z\""))
+        let top = ["\"checks\"", "\"counters\"", "\"drops\"", "\"gateway\"", "\"node\"", "\"peers\"",
+                   "\"version\"", "\"vips\""].compactMap { text.range(of: "\n  \($0)")?.lowerBound }
+        XCTAssertEqual(top.count, 8)
+        XCTAssertEqual(top, top.sorted())
+    }
+
+    func testMissingRequiredFieldFailsWithoutCrashing() {
+        let text = #"{"version":"1","vips":[]}"#
+        XCTAssertThrowsError(try JSONDecoder().decode(StatusDocument.self, from: Data(text.utf8)))
+    }
+}
