@@ -94,8 +94,8 @@ let package = Package(
         .target(name: "AgentRuntime",
                 dependencies: [
                     "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
-                    "GratuitousARP", "HealthChecks", "OVSDB", "ControlSocket", "MetricsExport",
-                    "SystemdIntegration", "GatewayFailover",
+                    "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport",
+                    "SystemdIntegration",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport"], swiftSettings: v5),
         .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"], swiftSettings: v5),
         .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"], swiftSettings: v5),
-        .testTarget(name: "PackagingTests", dependencies: ["Yams"], swiftSettings: v5),
+        .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig"], swiftSettings: v5),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"], swiftSettings: v5),
         .testTarget(name: "IntegrationTests", dependencies: ["StatusProtocol"], swiftSettings: v5),
     ]

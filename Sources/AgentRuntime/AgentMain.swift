@@ -1,8 +1,70 @@
 import AgentConfig
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SystemdIntegration
 
+/// `vip-agent run`: the daemon until SIGTERM or SIGINT, then a graceful hand-over.
 public enum AgentMain {
+    /// Returns the process exit code: 0 after a graceful stop, 1 when the agent cannot start.
     public static func run(configuration: Configuration, configPath: String) async throws -> Int32 {
-        print("agent not wired yet")
-        return 1
+        let level = ProcessInfo.processInfo.environment["VIP_AGENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSetup.bootstrap(level: level)
+        let logger = Logger(label: "vip-agent")
+        let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { shutdown([loopGroup, checkGroup]) }
+        let agent: Agent
+        do {
+            agent = try Agent(configuration: configuration, logger: logger, loop: loopGroup.next(),
+                              checkLoopGroup: checkGroup)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
+        }
+        let service = AgentService(agent: agent, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
+        }
+        return 0
     }
+}
+
+/// The agent as a service-lifecycle service: start, wait for the shutdown signal, resign.
+struct AgentService: Service {
+    let agent: Agent
+    let logger: Logger
+
+    func run() async throws {
+        let transport = try await agent.openTransport()
+        let surfaces = try await agent.loop.submit { () -> OperatorSurfaces in
+            let surfaces = OperatorSurfaces.attach(agent: agent, logger: logger)
+            try agent.start(transport: transport)
+            return surfaces
+        }.get()
+        do {
+            try await surfaces.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            try? await agent.loop.flatSubmit { agent.shutdown() }.get()
+            await surfaces.stop()
+            throw error
+        }
+        try? await gracefulShutdown()
+        await surfaces.stopping()
+        try? await agent.loop.flatSubmit { agent.shutdown() }.get()
+        await surfaces.stop()
+        logger.info("stopped")
+    }
+}
+
+private func shutdown(_ groups: [MultiThreadedEventLoopGroup]) {
+    for group in groups { group.shutdownGracefully { _ in } }
 }

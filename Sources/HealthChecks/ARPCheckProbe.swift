@@ -8,16 +8,19 @@ public final class ARPCheckProbe: Probe {
     public let target: [UInt8]
     public let interface: String
     private let idle = LockedBox<ARPProbe?>(nil)
-    /// Extra wait past the timeout for the probing thread.
-    static let threadSlack: Duration = .milliseconds(5)
+    /// Runs first on every probing thread (tests use it to enter a network namespace with setns).
+    private let prepareThread: (@Sendable () throws -> Void)?
+    /// Extra wait past the timeout for the probing thread to hand its answer back.
+    static let threadSlack: Duration = .milliseconds(30)
 
-    init(target: [UInt8], interface: String) throws {
+    init(target: [UInt8], interface: String, prepareThread: (@Sendable () throws -> Void)? = nil) throws {
         guard target.count == 4 else {
             throw ProbeSpecError("arp.target must be an IPv4 address, got \(target.count) bytes")
         }
         guard !interface.isEmpty else { throw ProbeSpecError("arp.interface is empty") }
         self.target = target
         self.interface = interface
+        self.prepareThread = prepareThread
     }
 
     deinit {
@@ -27,7 +30,7 @@ public final class ARPCheckProbe: Probe {
     public func run(timeout: Duration) async -> ProbeOutcome {
         let start = ContinuousClock.now
         let result = await withDeadline(timeout + Self.threadSlack) { [self] in
-            await onDedicatedThread("vip-agent arp") { self.probeOnce(timeout: timeout) }
+            await onDedicatedThread("vip-agent arp") { self.probeOnce(until: start + timeout) }
         }
         let (success, detail) = result ?? (false, noReplyText)
         return ProbeOutcome(success: success, detail: detail, duration: ContinuousClock.now - start)
@@ -37,8 +40,18 @@ public final class ARPCheckProbe: Probe {
         "no ARP reply from \(ARPText.ipv4(target)) on \(interface)"
     }
 
+    /// "ARP: opening on eth9: No such device"; GratuitousARP's errors already name the interface.
+    private func failureText(_ error: Error) -> String {
+        error is AnnounceError ? "ARP: \(error)" : "ARP on \(interface): \(error)"
+    }
+
     /// Blocking: takes the idle ARPProbe (or opens one), probes, and puts it back unless it failed.
-    private func probeOnce(timeout: Duration) -> (Bool, String) {
+    private func probeOnce(until deadline: ContinuousClock.Instant) -> (Bool, String) {
+        do {
+            try prepareThread?()
+        } catch {
+            return (false, "ARP on \(interface): \(error)")
+        }
         let kept = idle.withLock { slot -> ARPProbe? in
             defer { slot = nil }
             return slot
@@ -47,10 +60,11 @@ public final class ARPCheckProbe: Probe {
         do {
             arp = try kept ?? ARPProbe(interface: interface)
         } catch {
-            return (false, "ARP on \(interface): \(error)")
+            return (false, failureText(error))
         }
         do {
-            let reply = try arp.probe(target: target, timeout: timeout)
+            // Opening the sockets took part of the budget: wait for the reply only until the deadline.
+            let reply = try arp.probe(target: target, timeout: max(.zero, deadline - ContinuousClock.now))
             let displaced = idle.withLock { slot -> ARPProbe? in
                 defer { slot = arp }
                 return slot
@@ -60,7 +74,7 @@ public final class ARPCheckProbe: Probe {
             return (true, "reply from \(ARPText.mac(mac))")
         } catch {
             arp.close()
-            return (false, "ARP on \(interface): \(error)")
+            return (false, failureText(error))
         }
     }
 }

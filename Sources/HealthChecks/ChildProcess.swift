@@ -4,6 +4,10 @@ import Glibc
 import Darwin
 #endif
 
+/// Glibc's pipe2(2); the Swift Glibc module hides it behind _GNU_SOURCE.
+@_silgen_name("pipe2")
+private func c_pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
 /// How a child process ended.
 enum ChildProcessResult: Sendable, Equatable {
     case exited(code: Int32, output: [UInt8])
@@ -24,7 +28,8 @@ enum ChildProcess {
     static func run(_ argv: [String], timeout: Duration, outputLimit: Int = 4096) -> ChildProcessResult {
         let deadline = ContinuousClock.now + timeout
         var fds: [Int32] = [-1, -1]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { return .spawnFailed(errno: errno) }
+        // Close-on-exec from birth, so a child spawned at the same moment by another check never inherits it.
+        guard c_pipe2(&fds, O_CLOEXEC) == 0 else { return .spawnFailed(errno: errno) }
         let (readEnd, writeEnd) = (fds[0], fds[1])
         defer { close(readEnd) }
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
@@ -92,8 +97,9 @@ enum ChildProcess {
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
         cArgs.append(nil)
         defer { cArgs.forEach { free($0) } }
+        guard let program = cArgs.first ?? nil else { return .failure(argv.isEmpty ? EINVAL : ENOMEM) }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, cArgs[0], &actions, &attributes, cArgs, environ)
+        let rc = posix_spawnp(&pid, program, &actions, &attributes, cArgs, environ)
         return rc == 0 ? .success(pid) : .failure(rc)
     }
 

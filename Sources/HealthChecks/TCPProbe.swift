@@ -34,7 +34,6 @@ public final class TCPProbe: Probe {
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout.timeAmount)
-                .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .connect(host: host, port: port)
                 .get()
             try? await channel.close()

@@ -10,6 +10,8 @@ public enum OVSDBError: Error, Equatable, Sendable, CustomStringConvertible {
     case protocolViolation(String)
     /// No remote could be connected (each attempt's error is listed).
     case connectFailed([String])
+    /// One remote could not be connected (the text names the remote and the socket or TLS error).
+    case unreachable(String)
     /// A request was made while no connection is up.
     case notConnected
     /// The connection closed while a request was outstanding.
@@ -36,6 +38,7 @@ public enum OVSDBError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidJSON(let s): return "invalid JSON from OVSDB server: \(s)"
         case .protocolViolation(let s): return "OVSDB protocol violation: \(s)"
         case .connectFailed(let errors): return "no OVSDB remote reachable: \(errors.joined(separator: "; "))"
+        case .unreachable(let s): return s
         case .notConnected: return "not connected to an OVSDB server"
         case .disconnected(let s): return "OVSDB connection lost: \(s)"
         case .timeout(let s): return "OVSDB request timed out: \(s)"
@@ -74,5 +77,25 @@ public struct OVSDBTransactionFailure: Equatable, Sendable, CustomStringConverti
         var where_ = "commit"
         if let index = operationIndex { where_ = "operation \(index) (\(operation ?? "?"))" }
         return "\(where_): \(error)" + (details.map { " (\($0))" } ?? "")
+    }
+}
+
+extension OVSDBError {
+    /// True when a transaction was refused because one of its `wait` guards found other values:
+    /// somebody else wrote in between; re-read and try again.
+    public var isWaitConflict: Bool {
+        switch self {
+        case .transactionFailed(let failure): return failure.isWaitConflict
+        case .conflict: return true
+        default: return false
+        }
+    }
+
+    /// True when the error means the connection is gone (the client reconnects by itself).
+    public var isConnectionLoss: Bool {
+        switch self {
+        case .unreachable, .notConnected, .disconnected, .timeout, .connectFailed, .closed: return true
+        default: return false
+        }
     }
 }

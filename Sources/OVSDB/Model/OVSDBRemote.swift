@@ -8,7 +8,7 @@ public enum OVSDBRemote: Equatable, Hashable, Sendable, CustomStringConvertible 
     /// Whitespace around entries is ignored; an empty list is an error.
     public static func parseList(_ s: String) throws -> [OVSDBRemote] {
         let entries = s.split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: " \t\n") }
+            .map { trimmed(String($0)) }
         guard !(entries.count == 1 && entries[0].isEmpty) else {
             throw OVSDBError.invalidRemote("empty remote list")
         }
@@ -79,11 +79,11 @@ public enum OVSDBRemote: Equatable, Hashable, Sendable, CustomStringConvertible 
     private static func bracketed(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 }
 
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var sub = Substring(self)
-        while let f = sub.first, set.contains(f) { sub.removeFirst() }
-        while let l = sub.last, set.contains(l) { sub.removeLast() }
-        return String(sub)
-    }
+/// Drops spaces, tabs and newlines around a list entry (no Foundation needed).
+private func trimmed(_ s: String) -> String {
+    let blank: Set<Character> = [" ", "\t", "\n", "\r"]
+    var sub = Substring(s)
+    while let f = sub.first, blank.contains(f) { sub.removeFirst() }
+    while let l = sub.last, blank.contains(l) { sub.removeLast() }
+    return String(sub)
 }

@@ -1,7 +1,26 @@
-/// Interprets the result array of a `transact` (RFC 7047 §5.2): one result per operation, and when the
-/// commit itself fails, one more result carrying that error.
-enum TransactionResult {
-    static func check(_ result: JSONValue, operations: [OVSDBOperation]) throws -> [JSONValue] {
+/// The result of one operation of a committed transaction (RFC 7047 §5.2).
+public struct TransactionResult: Equatable, Sendable {
+    /// The raw result object, for operations this type does not interpret (`comment`, `assert`…).
+    public var json: JSONValue
+
+    public init(json: JSONValue) { self.json = json }
+
+    /// Rows returned by `select`.
+    public var rows: [OVSDBRow]? {
+        json["rows"]?.arrayValue?.compactMap(\.objectValue)
+    }
+
+    /// The UUID of a row created by `insert`.
+    public var uuid: String? { json["uuid"]?.ovsdbUUID }
+
+    /// Number of rows touched by `update`, `mutate` and `delete`.
+    public var count: Int? { json["count"]?.intValue }
+}
+
+/// Interprets the result array of a `transact`: one result per operation, and when the commit itself
+/// fails, one more result carrying that error.
+enum TransactionResults {
+    static func check(_ result: JSONValue, operations: [OVSDBOperation]) throws -> [TransactionResult] {
         guard let results = result.arrayValue else {
             throw OVSDBError.protocolViolation("transact result is not an array: \(result)")
         }
@@ -18,6 +37,6 @@ enum TransactionResult {
             throw OVSDBError.protocolViolation(
                 "transact returned \(results.count) results for \(operations.count) operations")
         }
-        return Array(results.prefix(operations.count))
+        return results.prefix(operations.count).map(TransactionResult.init(json:))
     }
 }

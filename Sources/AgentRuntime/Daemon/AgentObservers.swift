@@ -1,0 +1,31 @@
+import ElectionProtocol
+import HealthChecks
+
+/// Something the agent did, for metrics.
+enum AgentEvent {
+    case dropped(DropReason)
+    case advertSent(vip: String)
+    case advertReceived(routerId: UInt8)
+    case garpSent(vip: String, count: Int)
+    case transition(vip: String, to: String)
+    case check(CheckReport)
+}
+
+/// Who listens to the agent: metrics (every event) and status watchers (every change of the
+/// status document). Called on the agent's loop.
+struct AgentObservers {
+    var onEvent: [(AgentEvent) -> Void] = []
+    var onChange: [() -> Void] = []
+    var onFinish: [() -> Void] = []
+
+    func dropped(_ reason: DropReason) { emit(.dropped(reason)) }
+    func advertSent(vip: String) { emit(.advertSent(vip: vip)) }
+    func advertReceived(routerId: UInt8) { emit(.advertReceived(routerId: routerId)) }
+    func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
+    func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }
+    func checkReported(_ report: CheckReport) { emit(.check(report)) }
+    func changed() { onChange.forEach { $0() } }
+    func finish() { onFinish.forEach { $0() } }
+
+    private func emit(_ event: AgentEvent) { onEvent.forEach { $0(event) } }
+}

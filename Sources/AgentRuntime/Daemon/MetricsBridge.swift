@@ -1,0 +1,37 @@
+import MetricsExport
+
+/// Turns the agent's events into Prometheus metrics.
+enum MetricsBridge {
+    static func attach(_ metrics: AgentMetrics, to agent: Agent) {
+        let vipByRouterId = Dictionary(agent.configuration.vips.map { ($0.routerId, $0.name) }) { a, _ in a }
+        for vip in agent.configuration.vips {
+            metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
+        }
+        var successes: [String: UInt64] = [:]   // per check, to tell whether the last run passed
+        agent.observers.onEvent.append { [weak agent] event in
+            switch event {
+            case .dropped(let reason):
+                metrics.dropped(reason: reason.rawValue)
+            case .advertSent(let vip):
+                metrics.advertSent(vip: vip)
+            case .advertReceived(let routerId):
+                if let vip = vipByRouterId[routerId] { metrics.advertReceived(vip: vip) }
+            case .garpSent(let vip, let count):
+                metrics.garpSent(vip: vip, count: count)
+            case .transition(let vip, let to):
+                metrics.transition(vip: vip, to: to)
+                metrics.setState(vip: vip, state: to)
+                if let group = agent?.groups.first(where: { $0.name == vip }) {
+                    metrics.setEffectivePriority(vip: vip, Int(group.election.effectivePriority))
+                }
+            case .check(let report):
+                let seconds = Double(report.lastDuration.components.seconds)
+                    + Double(report.lastDuration.components.attoseconds) / 1e18
+                let passed = report.successes > successes[report.name, default: 0]
+                successes[report.name] = report.successes
+                metrics.checkResult(check: report.name, healthy: report.state == .healthy,
+                                    success: passed, seconds: seconds)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ControlSocket
+import Foundation
+import Logging
+import MetricsExport
+import NIOCore
+import SystemdIntegration
+
+/// The parts operators touch: the vipctl socket, /metrics and systemd (READY=1 once the first
+/// state is known, STATUS= on every change, WATCHDOG=1 from the agent's loop while it turns).
+final class OperatorSurfaces: @unchecked Sendable {
+    private let agent: Agent
+    private let logger: Logger
+    private let broadcaster = StatusBroadcaster()
+    private var control: ControlServer?
+    private var metricsServer: MetricsServer?
+    private let notifier = SystemdNotifier.fromEnvironment()
+    private var watchdog: RepeatedTask?
+
+    private init(agent: Agent, logger: Logger) {
+        self.agent = agent
+        self.logger = logger
+    }
+
+    /// Call on the agent's loop before `agent.start()`, so no event is missed.
+    static func attach(agent: Agent, logger: Logger) -> OperatorSurfaces {
+        let surfaces = OperatorSurfaces(agent: agent, logger: logger)
+        let broadcaster = surfaces.broadcaster
+        let notifier = surfaces.notifier
+        agent.observers.onChange.append { [weak agent] in
+            guard let agent else { return }
+            broadcaster.changed(on: agent.loop) { agent.statusDocument() }
+            _ = notifier?.status(agent.oneLineStatus())
+        }
+        agent.observers.onFinish.append { broadcaster.finish() }
+        return surfaces
+    }
+
+    /// Opens the socket and the metrics endpoint, then tells systemd the agent is ready.
+    func start() async throws {
+        let settings = agent.configuration.status
+        let metrics = AgentMetrics()
+        try await agent.loop.submit { MetricsBridge.attach(metrics, to: self.agent) }.get()
+        if let endpoint = settings.metricsEndpoint {
+            let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger)
+            try await server.start()
+            metricsServer = server
+            logger.info("metrics at http://\(endpoint)/metrics")
+        }
+        let control = ControlServer(path: settings.socket, group: settings.socketGroup,
+                                    handler: AgentControlHandler(agent: agent, broadcaster: broadcaster), logger: logger)
+        try await control.start()
+        self.control = control
+        logger.info("vipctl socket at \(settings.socket)")
+        if let notifier {
+            let line = try await agent.loop.submit { self.agent.oneLineStatus() }.get()
+            _ = notifier.ready(status: line)
+            if let every = notifier.watchdogInterval {
+                // Pinged from the agent's own loop: a stuck loop stops the pings and systemd restarts us.
+                watchdog = agent.loop.scheduleRepeatedTask(initialDelay: .zero, delay: every.timeAmount) { _ in
+                    _ = notifier.watchdogPing()
+                }
+            }
+        }
+    }
+
+    /// The agent is about to resign.
+    func stopping() async {
+        _ = notifier?.stopping()
+    }
+
+    func stop() async {
+        watchdog?.cancel()
+        await control?.stop()
+        await metricsServer?.stop()
+        broadcaster.finish()
+    }
+}

@@ -1,0 +1,54 @@
+import ElectionProtocol
+
+/// Everything a received datagram goes through before the election sees it, in order: source
+/// among the configured peers, decoding and authentication, own name, group, replay. Pure: no
+/// socket and no clock; every refusal is a named `DropReason`, counted here.
+struct AdvertIntake {
+    let peers: Set<NodeAddress>
+    let key: AuthKey
+    let ownName: String
+    let routerIds: Set<UInt8>
+    /// One guard per group: a sender's sequence grows across all its groups, so within a group
+    /// it grows too, and a datagram of one group overtaking another's is not taken for a replay.
+    private var replayGuards: [UInt8: ReplayGuard] = [:]
+    private(set) var drops: [DropReason: UInt64] = [:]
+    private(set) var accepted: UInt64 = 0
+    /// Per source address: the node name it last spoke for.
+    private(set) var namesBySource: [NodeAddress: String] = [:]
+
+    init(peers: Set<NodeAddress>, key: AuthKey, ownName: String, routerIds: Set<UInt8>) {
+        self.peers = peers
+        self.key = key
+        self.ownName = ownName
+        self.routerIds = routerIds
+    }
+
+    mutating func admit(_ bytes: [UInt8], from source: NodeAddress) -> Result<Advert, DropReason> {
+        let result = check(bytes, from: source)
+        switch result {
+        case .success(let advert):
+            accepted &+= 1
+            namesBySource[source] = advert.body.nodeName
+        case .failure(let reason):
+            drops[reason, default: 0] &+= 1
+        }
+        return result
+    }
+
+    private mutating func check(_ bytes: [UInt8], from source: NodeAddress) -> Result<Advert, DropReason> {
+        guard peers.contains(source) else { return .failure(.unknownPeer) }
+        let advert: Advert
+        switch AdvertCodec.decode(bytes, key: key) {
+        case .failure(let reason): return .failure(reason)
+        case .success(let a): advert = a
+        }
+        guard advert.body.nodeName != ownName else { return .failure(.ownAdvert) }
+        guard routerIds.contains(advert.body.routerId) else { return .failure(.unknownGroup) }
+        guard replayGuards[advert.body.routerId, default: ReplayGuard()].admit(advert) else { return .failure(.replay) }
+        return .success(advert)
+    }
+
+    func count(_ counter: DropCounter) -> UInt64 {
+        drops.reduce(0) { $0 + ($1.key.counter == counter ? $1.value : 0) }
+    }
+}

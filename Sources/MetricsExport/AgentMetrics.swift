@@ -1,0 +1,117 @@
+import Prometheus
+
+/// The agent's Prometheus metrics. Thread-safe: every method may be called from any thread or task
+/// (the registry serialises access). Labels are escaped by the registry, so any VIP or check name
+/// is safe to pass.
+public final class AgentMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        // Drop counters exist from the start, so `rate()` works before the first drop.
+        for reason in MetricNames.dropReasons {
+            _ = dropCounter(reason)
+        }
+    }
+
+    // MARK: VIPs
+
+    /// Creates the per-VIP series at zero (state INIT), so dashboards see the VIP before it moves.
+    public func registerVIP(_ vip: String, state: String = "INIT", effectivePriority: Int? = nil) {
+        setState(vip: vip, state: state)
+        _ = counter(MetricNames.advertsSent, ["vip": vip])
+        _ = counter(MetricNames.advertsReceived, ["vip": vip])
+        _ = counter(MetricNames.garpsSent, ["vip": vip])
+        for to in MetricNames.states {
+            _ = counter(MetricNames.transitions, ["vip": vip, "to": to])
+        }
+        if let effectivePriority { setEffectivePriority(vip: vip, effectivePriority) }
+    }
+
+    /// Sets `vip_agent_vip_state{vip,state}` to 1 for `state` and 0 for every other state.
+    /// A state outside INIT/BACKUP/MASTER/FAULT gets its own series (1) and zeroes the known ones.
+    public func setState(vip: String, state: String) {
+        var states = MetricNames.states
+        if !states.contains(state) { states.append(state) }
+        for candidate in states {
+            gauge(MetricNames.vipState, ["vip": vip, "state": candidate]).set(candidate == state ? 1.0 : 0.0)
+        }
+    }
+
+    /// Counts a transition of `vip` into state `to` and sets the state gauge accordingly.
+    public func transition(vip: String, to: String) {
+        counter(MetricNames.transitions, ["vip": vip, "to": to]).increment()
+        setState(vip: vip, state: to)
+    }
+
+    public func advertSent(vip: String) {
+        counter(MetricNames.advertsSent, ["vip": vip]).increment()
+    }
+
+    public func advertReceived(vip: String) {
+        counter(MetricNames.advertsReceived, ["vip": vip]).increment()
+    }
+
+    /// Counts a dropped packet. `reason` should be one of `MetricNames.dropReasons`.
+    public func dropped(reason: String) {
+        dropCounter(reason).increment()
+    }
+
+    public func garpSent(vip: String, count: Int = 1) {
+        guard count > 0 else { return }
+        counter(MetricNames.garpsSent, ["vip": vip]).increment(by: Int64(count))
+    }
+
+    public func setEffectivePriority(vip: String, _ priority: Int) {
+        gauge(MetricNames.effectivePriority, ["vip": vip]).set(Double(priority))
+    }
+
+    // MARK: Health checks
+
+    /// Records one probe of `check`: `healthy` is the verdict after rise/fall, `success` the probe's
+    /// own outcome, `seconds` how long it took (negative or non-finite durations are not observed).
+    public func checkResult(check: String, healthy: Bool, success: Bool, seconds: Double) {
+        gauge(MetricNames.checkHealthy, ["check": check]).set(healthy ? 1.0 : 0.0)
+        counter(MetricNames.checkRuns, ["check": check, "result": success ? "success" : "failure"]).increment()
+        if seconds.isFinite, seconds >= 0 {
+            registry.makeValueHistogram(descriptor: MetricNames.checkDuration, labels: [("check", check)],
+                                        buckets: MetricNames.checkDurationBuckets).record(seconds)
+        }
+    }
+
+    /// Sets the verdict of `check` without counting a probe (e.g. at start-up).
+    public func setCheckHealthy(check: String, _ healthy: Bool) {
+        gauge(MetricNames.checkHealthy, ["check": check]).set(healthy ? 1.0 : 0.0)
+    }
+
+    // MARK: External gateway
+
+    public func setGatewayConnected(_ connected: Bool) {
+        registry.makeGauge(descriptor: MetricNames.gatewayConnected).set(connected ? 1.0 : 0.0)
+    }
+
+    public func gatewayWrite(success: Bool) {
+        counter(MetricNames.gatewayWrites, ["result": success ? "success" : "failure"]).increment()
+    }
+
+    // MARK: Exposition
+
+    /// The Prometheus text exposition (format 0.0.4) of every metric.
+    public func render() -> String {
+        registry.emitToString()
+    }
+
+    // MARK: Internals
+
+    private func dropCounter(_ reason: String) -> Counter {
+        counter(MetricNames.packetsDropped, ["reason": reason])
+    }
+
+    private func counter(_ descriptor: MetricNameDescriptor, _ labels: KeyValuePairs<String, String>) -> Counter {
+        registry.makeCounter(descriptor: descriptor, labels: labels.map { ($0.key, $0.value) })
+    }
+
+    private func gauge(_ descriptor: MetricNameDescriptor, _ labels: KeyValuePairs<String, String>) -> Gauge {
+        registry.makeGauge(descriptor: descriptor, labels: labels.map { ($0.key, $0.value) })
+    }
+}

@@ -1,0 +1,45 @@
+import Prometheus
+
+/// The names, help texts and label vocabularies of every metric vip-agent exports. Pure data.
+///
+/// Every name lives in the `vip_agent_` namespace and ends with its unit (`_total` for counters,
+/// `_seconds` for durations), as the Prometheus naming conventions ask.
+public enum MetricNames {
+    public static let namespace = "vip_agent"
+
+    /// The states a VIP can be in (`vip_agent_vip_state{state}`).
+    public static let states = ["INIT", "BACKUP", "MASTER", "FAULT"]
+
+    /// Why an election packet was dropped (`vip_agent_packets_dropped_total{reason}`).
+    public static let dropReasons = [
+        "truncated", "oversized", "bad_magic", "bad_version", "auth_failure", "malformed", "replay",
+        "unknown_peer", "unknown_group",
+    ]
+
+    /// Upper bounds of the check duration histogram, in seconds.
+    public static let checkDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    static let vipState = descriptor("vip_state", unit: "", "1 for the current state of the VIP, 0 for the others.")
+    static let transitions = descriptor("transitions", unit: "total", "State transitions of the VIP, by new state.")
+    static let advertsSent = descriptor("adverts_sent", unit: "total", "Election adverts sent for the VIP.")
+    static let advertsReceived = descriptor("adverts_received", unit: "total",
+                                            "Valid election adverts received for the VIP.")
+    static let packetsDropped = descriptor("packets_dropped", unit: "total",
+                                           "Election packets dropped, by reason.")
+    static let garpsSent = descriptor("garps_sent", unit: "total",
+                                      "Gratuitous ARP / unsolicited neighbour advertisements sent for the VIP.")
+    static let effectivePriority = descriptor("effective_priority", unit: "",
+                                              "Priority this node currently advertises for the VIP.")
+    static let checkHealthy = descriptor("check_healthy", unit: "",
+                                         "1 when the health check passes (after rise/fall), 0 otherwise.")
+    static let checkRuns = descriptor("check_runs", unit: "total", "Health check probes run, by result.")
+    static let checkDuration = descriptor("check_duration", unit: "seconds", "Duration of health check probes.")
+    static let gatewayConnected = descriptor("gateway_nb_connected", unit: "",
+                                             "1 while connected to the OVN northbound database, 0 otherwise.")
+    static let gatewayWrites = descriptor("gateway_writes", unit: "total",
+                                          "Gateway_Chassis priority writes to the OVN northbound database, by result.")
+
+    private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: namespace, metricName: name, unitName: unit, helpText: help)
+    }
+}

@@ -1,0 +1,1 @@
+../OVSDBTests/OVSDBServerFixture.swift

@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+/// The running agent in network namespaces: three masters and a client on one Linux bridge.
+/// Every scenario ends by checking that exactly one master holds the VIP.
+final class FailoverTests: XCTestCase {
+    private var lab: Lab!
+
+    override func setUpWithError() throws {
+        lab = try Lab(count: 3, test: name.filter { $0.isLetter })
+        try lab.configure(1, priority: 150)
+        try lab.configure(2, priority: 140)
+        try lab.configure(3, priority: 130)
+    }
+
+    override func tearDown() {
+        if let lab, testRun?.hasSucceeded == false { print(lab.logs()) }
+        lab?.down()
+        lab = nil
+    }
+
+    private func startAll() throws {
+        for i in 1...3 { try lab.start(i) }
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150) should be elected")
+    }
+
+    func testBestNodeIsElectedAndTheClientReachesIt() throws {
+        try startAll()
+        XCTAssertTrue(lab.holds(1, on: "eth0"))
+        XCTAssertTrue(lab.clientPings())
+        XCTAssertEqual(lab.clientNeighbourMAC(), lab.mac(1))
+        XCTAssertEqual(lab.holders(), [1])
+    }
+
+    func testPortDownFailsOverAndGratuitousARPUpdatesTheClient() throws {
+        try startAll()
+        XCTAssertTrue(lab.clientPings())
+        XCTAssertEqual(lab.ns("client", "cat /proc/sys/net/ipv4/conf/eth0/arp_accept").output.trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        XCTAssertEqual(lab.clientNeighbourMAC(), lab.mac(1))
+        try lab.run("ip -n \(lab.tag)-br link set p-m1 down")
+        let took = waitFor(5) { lab.holds(2, on: "eth0") }
+        XCTAssertNotNil(took, "m2 should take over when m1's port goes down")
+        XCTAssertLessThan(took ?? 99, 1.5)
+        // The client's existing entry now points to m2: GARP worked with arp_accept=0.
+        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(2) }, "client neighbour entry should follow to m2")
+        XCTAssertTrue(lab.clientPings())
+        // Heal: m1 returns and preempts (priority 150 > 140); one holder in the end.
+        try lab.run("ip -n \(lab.tag)-br link set p-m1 up")
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 should preempt back")
+        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(1) })
+    }
+
+    func testSIGTERMHandsOverAtOnceAndExitsZero() throws {
+        try startAll()
+        let start = Date()
+        XCTAssertEqual(lab.stop(1, signal: SIGTERM), 0, "vip-agent exits 0 on SIGTERM")
+        XCTAssertFalse(lab.holds(1, on: "eth0"), "the VIP is removed on shutdown")
+        XCTAssertNotNil(lab.waitForSoleHolder(2, timeout: 2))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "resign hands over without a down interval")
+        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(2) })
+        // Back: m1 restarts and preempts.
+        try lab.start(1)
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10))
+    }
+
+    func testStepDownHandsOverAndHolds() throws {
+        try startAll()
+        let r = lab.vipctl(1, "step-down")
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("m2"), "the answer names who takes over: \(r.output)")
+        XCTAssertNotNil(lab.waitForSoleHolder(2, timeout: 2), "m2 takes over after step-down")
+        // m1 stays out for stepDownHold (5s), then preempts back.
+        Thread.sleep(forTimeInterval: 2)
+        XCTAssertEqual(lab.holders(), [2])
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10))
+        let backup = lab.vipctl(3, "step-down")
+        XCTAssertTrue(backup.output.contains("not MASTER"), backup.output)
+        XCTAssertEqual(lab.holders(), [1])
+    }
+
+    func testNoStaleVIPAfterSIGKILLAndRestart() throws {
+        try startAll()
+        lab.stop(1, signal: SIGKILL)
+        XCTAssertTrue(lab.holds(1, on: "eth0"), "a killed agent leaves its VIP behind")
+        // m2 takes over after 3 intervals of silence; the stale copy on m1 is still there.
+        XCTAssertNotNil(waitFor(3) { lab.holds(2, on: "eth0") })
+        try lab.configure(1, priority: 150, vipExtra: "    preempt: false")
+        try lab.start(1)
+        // The restarted m1 removes its stale copy and, without preempt, stays backup.
+        XCTAssertNotNil(lab.waitForSoleHolder(2, timeout: 5), "the restarted agent removes its stale VIP")
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(lab.holders(), [2])
+    }
+
+    func testRehomingWhenTheInterfaceIsEnslavedToABridge() throws {
+        try startAll()
+        XCTAssertTrue(lab.clientPings())
+        // What Kube-OVN does to the NIC: a bridge takes the port, and every address of the port
+        // (the VIP included) moves onto the bridge.
+        let moves = """
+            ip link add br-ext type bridge && ip link set br-ext address $(cat /sys/class/net/eth0/address) && \
+            ip link set eth0 master br-ext && ip link set br-ext up && \
+            ip addr del 10.77.0.11/24 dev eth0 && ip addr add 10.77.0.11/24 dev br-ext
+            """
+        XCTAssertEqual(lab.ns("m1", "sh -c '\(moves)'").status, 0)
+        let took = waitFor(2) { lab.holds(1, on: "br-ext") && !lab.holds(1, on: "eth0") }
+        XCTAssertNotNil(took, "the VIP follows the node address onto the bridge")
+        XCTAssertLessThan(took ?? 99, 0.5)
+        XCTAssertTrue(lab.clientPings(), "the client still reaches the VIP")
+        XCTAssertEqual(lab.holders(), [1], "no failover happened")
+        let status = lab.vipctl(1, "status --json").output
+        XCTAssertTrue(status.contains("\"interface\":\"br-ext\"") || status.contains("\"interface\" : \"br-ext\""), status)
+        // A second copy added elsewhere (Kube-OVN moving secondaries) is removed again.
+        XCTAssertEqual(lab.ns("m1", "ip addr add \(lab.vip)/32 dev eth0").status, 0)
+        XCTAssertNotNil(waitFor(2) { !lab.holds(1, on: "eth0") && lab.holds(1, on: "br-ext") })
+        // Removed by another program: restored.
+        XCTAssertEqual(lab.ns("m1", "ip addr del \(lab.vip)/32 dev br-ext").status, 0)
+        XCTAssertNotNil(waitFor(2) { lab.holds(1, on: "br-ext") })
+        // The reverse: the port released and the address back on eth0.
+        let back = "ip addr del 10.77.0.11/24 dev br-ext && ip link set eth0 nomaster && ip addr add 10.77.0.11/24 dev eth0 && ip link del br-ext"
+        XCTAssertEqual(lab.ns("m1", "sh -c '\(back)'").status, 0)
+        XCTAssertNotNil(waitFor(2) { lab.holds(1, on: "eth0") })
+        XCTAssertTrue(lab.clientPings())
+        XCTAssertEqual(lab.holders(), [1])
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import MetricsExport
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+final class MetricsServerTests: XCTestCase {
+    private func startServer(_ metrics: AgentMetrics) async throws -> MetricsServer {
+        var logger = Logger(label: "metrics-test")
+        logger.logLevel = .critical
+        let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger)
+        try await server.start()
+        addTeardownBlock { await server.stop() }
+        return server
+    }
+
+    /// A raw HTTP/1.1 exchange (no client library between us and the server).
+    private func get(_ port: Int, _ requestLine: String) async throws -> (status: Int, headers: String, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                    defer { close(fd) }
+                    var address = sockaddr_in()
+                    address.sin_family = sa_family_t(AF_INET)
+                    address.sin_port = in_port_t(UInt16(port).bigEndian)
+                    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                    let rc = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
+                    guard rc == 0 else { throw POSIXError(.ECONNREFUSED) }
+                    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    let request = Array("\(requestLine)\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+                    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    var response: [UInt8] = []
+                    var chunk = [UInt8](repeating: 0, count: 65_536)
+                    while true {
+                        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                        if n <= 0 { break }
+                        response += chunk[..<n]
+                    }
+                    let text = String(decoding: response, as: UTF8.self)
+                    guard let split = text.range(of: "\r\n\r\n") else { throw POSIXError(.EBADMSG) }
+                    let head = String(text[..<split.lowerBound])
+                    let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+                    return (status, head, String(text[split.upperBound...]))
+                })
+            }
+        }
+    }
+
+    func testGetMetricsServesTheExposition() async throws {
+        let metrics = AgentMetrics()
+        let server = try await startServer(metrics)
+        let port = try XCTUnwrap(server.boundPort)
+        XCTAssertNotEqual(port, 0)
+
+        metrics.transition(vip: "api", to: "MASTER")
+        metrics.advertSent(vip: "api")
+        let first = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(first.status, 200)
+        XCTAssertTrue(first.headers.lowercased().contains("content-type: text/plain; version=0.0.4"), first.headers)
+        XCTAssertEqual(sample(first.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 1)
+        XCTAssertEqual(sample(first.body, #"vip_agent_vip_state{vip="api",state="MASTER"}"#), 1)
+
+        // The counters move between scrapes.
+        metrics.advertSent(vip: "api")
+        metrics.advertSent(vip: "api")
+        metrics.transition(vip: "api", to: "BACKUP")
+        let second = try await get(port, "GET /metrics?x=1 HTTP/1.1")
+        XCTAssertEqual(sample(second.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 3)
+        XCTAssertEqual(sample(second.body, #"vip_agent_vip_state{vip="api",state="MASTER"}"#), 0)
+        XCTAssertEqual(sample(second.body, #"vip_agent_vip_state{vip="api",state="BACKUP"}"#), 1)
+    }
+
+    func testOtherPathsAre404AndOtherMethods405() async throws {
+        let server = try await startServer(AgentMetrics())
+        let port = try XCTUnwrap(server.boundPort)
+        let missing = try await get(port, "GET / HTTP/1.1")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertFalse(missing.body.contains("vip_agent_"))
+        let nested = try await get(port, "GET /metrics/extra HTTP/1.1")
+        XCTAssertEqual(nested.status, 404)
+        let post = try await get(port, "POST /metrics HTTP/1.1")
+        XCTAssertEqual(post.status, 405)
+    }
+
+    func testGarbageRequestDoesNotTakeTheServerDown() async throws {
+        let metrics = AgentMetrics()
+        let server = try await startServer(metrics)
+        let port = try XCTUnwrap(server.boundPort)
+        _ = try? await get(port, "\u{01}\u{02} nonsense")
+        let after = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(after.status, 200)
+    }
+
+    func testBindFailureNamesTheAddress() async throws {
+        let metrics = AgentMetrics()
+        let first = try await startServer(metrics)
+        let port = try XCTUnwrap(first.boundPort)
+        let second = MetricsServer(host: "127.0.0.1", port: port, metrics: metrics, logger: Logger(label: "x"))
+        do {
+            try await second.start()
+            await second.stop()
+            XCTFail("binding a port in use should fail")
+        } catch let error as MetricsServerError {
+            XCTAssertTrue(error.description.contains("127.0.0.1:\(port)"), error.description)
+        }
+        let invalid = MetricsServer(host: "127.0.0.1", port: 70_000, metrics: metrics, logger: Logger(label: "x"))
+        do {
+            try await invalid.start()
+            XCTFail("port 70000 should be refused")
+        } catch let error as MetricsServerError {
+            XCTAssertTrue(error.description.contains("70000"), error.description)
+        }
+    }
+
+    func testStopClosesTheListener() async throws {
+        var logger = Logger(label: "metrics-test")
+        logger.logLevel = .critical
+        let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: AgentMetrics(), logger: logger)
+        try await server.start()
+        let port = try XCTUnwrap(server.boundPort)
+        await server.stop()
+        XCTAssertNil(server.boundPort)
+        do {
+            _ = try await get(port, "GET /metrics HTTP/1.1")
+            XCTFail("the listener should be closed")
+        } catch {}
+    }
+}

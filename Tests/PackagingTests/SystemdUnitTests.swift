@@ -1,0 +1,62 @@
+import XCTest
+
+final class SystemdUnitTests: XCTestCase {
+    private let path = "packaging/systemd/vip-agent.service"
+    private static let capabilities: Set<String> = ["CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE"]
+
+    private func unitText() throws -> String { try RepositoryFiles.text(path) }
+
+    func testSystemdAnalyzeVerifyReportsNothing() throws {
+        let result = try SystemdAnalyze.verify(unitText: try unitText(), unitName: "vip-agent.service")
+        XCTAssertEqual(result.status, 0, result.problems.joined(separator: "\n"))
+        XCTAssertEqual(result.problems, [], "systemd-analyze verify complained about \(path)")
+    }
+
+    /// The check above is only worth something if verify does complain about a broken unit.
+    func testVerifyCatchesMistakes() throws {
+        let broken = try unitText().replacingOccurrences(of: "NotifyAccess=main", with: "NotifyAcess=main")
+        let result = try SystemdAnalyze.verify(unitText: broken, unitName: "vip-agent.service")
+        XCTAssertTrue(result.problems.contains { $0.contains("NotifyAcess") }, "\(result.problems)")
+    }
+
+    func testExecStartIsReplacedKeepingArguments() {
+        XCTAssertEqual(SystemdAnalyze.withExecutable("A=1\nExecStart=/usr/local/bin/vip-agent run --config /x\n", program: "/bin/true"),
+                       "A=1\nExecStart=/bin/true run --config /x\n")
+    }
+
+    func testCapabilitiesAreExactlyTheThree() throws {
+        let unit = UnitFile(try unitText())
+        XCTAssertEqual(unit.words("Service", "CapabilityBoundingSet"), Self.capabilities)
+        XCTAssertEqual(unit.words("Service", "AmbientCapabilities"), Self.capabilities)
+        XCTAssertEqual(unit.value("Service", "NoNewPrivileges"), "yes")
+    }
+
+    func testServiceLifecycle() throws {
+        let unit = UnitFile(try unitText())
+        XCTAssertEqual(unit.value("Service", "Type"), "notify")
+        XCTAssertEqual(unit.value("Service", "NotifyAccess"), "main")
+        XCTAssertEqual(unit.value("Service", "WatchdogSec"), "10s")
+        XCTAssertEqual(unit.value("Service", "Restart"), "always")
+        XCTAssertEqual(unit.value("Service", "RestartSec"), "1s")
+        XCTAssertEqual(unit.values("Service", "ExecStart"),
+                       ["/usr/local/bin/vip-agent run --config /etc/vip-agent/config.yaml"])
+        XCTAssertEqual(unit.values("Service", "ExecReload"), [])
+        XCTAssertEqual(unit.value("Service", "RuntimeDirectory"), "vip-agent")
+        XCTAssertEqual(unit.value("Service", "RuntimeDirectoryMode"), "0750")
+        XCTAssertEqual(unit.words("Unit", "After"), ["network-online.target"])
+        XCTAssertEqual(unit.words("Unit", "Wants"), ["network-online.target"])
+    }
+
+    func testSandboxLeavesNetlinkAndRawSocketsUsable() throws {
+        let unit = UnitFile(try unitText())
+        XCTAssertEqual(unit.words("Service", "RestrictAddressFamilies"),
+                       ["AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET"])
+        XCTAssertEqual(unit.value("Service", "ProtectSystem"), "strict")
+        XCTAssertEqual(unit.value("Service", "ProtectHome"), "yes")
+        XCTAssertEqual(unit.value("Service", "PrivateTmp"), "yes")
+        XCTAssertEqual(unit.value("Service", "ProtectKernelTunables"), "yes")
+        for key in ["PrivateNetwork", "IPAddressDeny", "NetworkNamespacePath", "PrivateUsers"] {
+            XCTAssertEqual(unit.values("Service", key), [], "\(key) would cut the agent off the host network")
+        }
+    }
+}
