@@ -43,7 +43,7 @@ struct AgentService: Service {
     let logger: Logger
 
     func run() async throws {
-        let transport = try await agent.openTransport()
+        let transport = try await agent.openTransport().get()
         let surfaces = try await agent.loop.submit { () -> OperatorSurfaces in
             let surfaces = OperatorSurfaces.attach(agent: agent, logger: logger)
             try agent.start(transport: transport)

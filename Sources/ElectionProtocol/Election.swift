@@ -28,6 +28,10 @@ public struct Election: Sendable {
     private var listenUntil = Instant.zero
     private var nextAdvertAt = Instant.zero
     private var outrankSince: Instant?
+    /// The other MASTER this one outranks and has re-announced over (split brain healing).
+    private var outrankedMaster: String?
+    /// Set when a peer that was unknown or silent is heard again; cleared by `evaluate`.
+    private var peerReturned = false
     /// End of a step-down hold: the node ranks below its peers until then.
     public private(set) var demotedUntil: Instant?
     private var stopped = false
@@ -133,6 +137,7 @@ public struct Election: Sendable {
             peers.remove(at: i)
             return
         }
+        if index.map({ !peers[$0].isAlive(at: now) }) ?? true { peerReturned = true }
         let life = ElectionConfig.downIntervals * Int64(body.advertIntervalMilliseconds) * 1_000_000
         let view = PeerView(body: body, lastHeard: now, expires: now + life)
         if let i = index { peers[i] = view } else { peers.append(view) }
@@ -174,6 +179,7 @@ public struct Election: Sendable {
     }
 
     private mutating func evaluate(_ now: Instant, _ step: inout Step) {
+        defer { peerReturned = false }
         if let f = fault {
             if state != .fault {
                 if state == .master { step.actions.append(.removeVIP) }
@@ -194,6 +200,12 @@ public struct Election: Sendable {
             if let m = masterPeer, mine < m.merit {
                 step.actions.append(.removeVIP)
                 transition(to: .backup, "yielding to \(m.name): \(m.merit.whyAbove(mine))", now, &step)
+            } else {
+                // A peer is back (a partition healed, a node restarted) or another MASTER is heard
+                // that will yield: neighbours may have learnt another MAC for the VIP meanwhile.
+                let newRival = masterPeer.map { $0.name != outrankedMaster } ?? false
+                outrankedMaster = masterPeer?.name
+                if newRival || peerReturned { step.actions.append(.announce) }
             }
         case .backup:
             guard iAmBest else {
@@ -209,7 +221,7 @@ public struct Election: Sendable {
                 return
             }
             guard let m = masterPeer else {
-                takeOver(masterGone ?? (peers.isEmpty ? "no peer heard" : "no master"), now, &step)
+                takeOver(masterGone ?? (peers.isEmpty ? "no peer heard" : "no MASTER among the peers heard"), now, &step)
                 return
             }
             let theirs = m.merit

@@ -71,7 +71,8 @@ public final class CheckRunner: @unchecked Sendable {
     }
 
     /// Stops the runs. A run in progress is abandoned (its probe cancelled); no report is delivered
-    /// after `stop()` returns.
+    /// after `stop()` returns. It waits for an `onReport` call already under way, so `onReport` must
+    /// not block on whatever thread calls `stop()` (hop to an event loop with `execute`, not `wait`).
     public func stop() {
         let task = loop.withLock { state -> Task<Void, Never>? in
             state.stopped = true

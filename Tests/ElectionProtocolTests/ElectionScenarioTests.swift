@@ -204,10 +204,13 @@ final class ElectionScenarioTests: XCTestCase {
         sim.partition = [0, 1, 1]
         sim.run(for: 1_000 * ms)
         XCTAssertEqual(sim.masters.sorted(), [0, 1])
+        let announcesBefore = sim.nodes[0].announces
         sim.partition = nil
         sim.run(for: 150 * ms)
         assertOneHolder(sim, is: 0)
         XCTAssertTrue(sim.nodes[1].transitions.last!.3.hasPrefix("yielding to m1: priority 150 > 140"))
+        // Neighbours learnt m2's MAC during the split: the surviving master announces again.
+        XCTAssertGreaterThan(sim.nodes[0].announces, announcesBefore)
     }
 
     func testEqualPriorityHigherAddressWins() {

@@ -52,6 +52,7 @@ final class FailoverTests: XCTestCase {
 
     func testSIGTERMHandsOverAtOnceAndExitsZero() throws {
         try startAll()
+        XCTAssertTrue(lab.clientPings())  // the client has a neighbour entry for the VIP (arp_accept=0 creates none)
         let start = Date()
         XCTAssertEqual(lab.stop(1, signal: SIGTERM), 0, "vip-agent exits 0 on SIGTERM")
         XCTAssertFalse(lab.holds(1, on: "eth0"), "the VIP is removed on shutdown")

@@ -1,5 +1,6 @@
 import HostPlumbing
 import Logging
+import NIOCore
 
 /// The host side of the agent: where each VIP lives, following the node's address.
 extension Agent {
@@ -79,7 +80,24 @@ extension Agent {
         group.resolution = resolution
         let link = resolution.interface.flatMap { snapshot.link(named: $0) }
         group.healthInput.interface = resolution.interface
-        group.healthInput.carrier = link.map { $0.isUp && $0.hasCarrier }
+        group.healthInput.carrier = debouncedCarrier(group, link.map { $0.isUp && $0.hasCarrier })
+    }
+
+    /// Carrier loss counts only once it has lasted `linkDownHold`: a bridge that has just taken
+    /// the port (the re-homing case) comes up within milliseconds and must not cause a failover.
+    private func debouncedCarrier(_ group: VIPGroup, _ carrier: Bool?) -> Bool? {
+        guard carrier == false else {
+            group.carrierLostSince = nil
+            return carrier
+        }
+        let now = NIODeadline.now()
+        let hold = group.linkDownHold
+        guard let since = group.carrierLostSince else {
+            group.carrierLostSince = now
+            loop.scheduleTask(in: hold + .milliseconds(5)) { [weak self] in self?.refreshHost() }
+            return true
+        }
+        return now - since >= hold ? false : true
     }
 
     private func takeSnapshot() -> HostSnapshot? {

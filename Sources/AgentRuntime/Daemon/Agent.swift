@@ -59,12 +59,40 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
 
     // MARK: - Life cycle (on the loop)
 
-    /// Binds the election socket (off the loop: binding waits).
-    func openTransport() async throws -> AdvertTransport {
-        try await AdvertTransport.open(
+    /// Binds the election socket.
+    func openTransport() -> EventLoopFuture<AdvertTransport> {
+        AdvertTransport.bind(
             on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger
         ) { [weak self] source, buffer in
             self?.received(buffer, from: source)
+        }
+    }
+
+    /// A send error the kernel deems fatal (the route vanished while an interface was re-homed,
+    /// say) closes a datagram channel: reopen it, so the election is never left deaf and mute.
+    private func watch(_ transport: AdvertTransport) {
+        transport.channel.closeFuture.whenComplete { [weak self] _ in
+            guard let self, !self.stopping, self.transport === transport else { return }
+            self.logger.warning("the election socket closed unexpectedly; reopening it")
+            self.reopenTransport(after: .milliseconds(20))
+        }
+    }
+
+    private func reopenTransport(after delay: TimeAmount) {
+        loop.scheduleTask(in: delay) { [self] in
+            guard !stopping else { return }
+            openTransport().whenComplete { [self] result in
+                switch result {
+                case .success(let fresh):
+                    guard !stopping else { _ = fresh.close(); return }
+                    transport = fresh
+                    watch(fresh)
+                    logger.notice("the election socket is open again")
+                case .failure(let error):
+                    logger.error("reopening the election socket failed: \(error); retrying in 1s")
+                    reopenTransport(after: .seconds(1))
+                }
+            }
         }
     }
 
@@ -73,6 +101,7 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         logger.info("starting as \(identity.name) (\(identity.address)), peers \(configuration.cluster.peers.map(\.description).joined(separator: ", "))")
         removeStaleCopies()
         self.transport = transport
+        watch(transport)
         destinations = try configuration.cluster.peers.map {
             try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack)
         }
@@ -153,6 +182,10 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         sequence &+= 1
         let bytes = AdvertCodec.encode(Advert(body: body, epoch: epoch, sequence: sequence), key: key)
         let sent = transport.send(bytes, to: destinations)
+        sent.whenSuccess { [weak self] errors in
+            guard let self, let first = errors.first else { return }
+            self.logger.debug("\(group.name): \(errors.count) advert(s) not sent: \(first)")
+        }
         observers.advertSent(vip: group.name)
         if stopping {
             pendingSends.append(sent)

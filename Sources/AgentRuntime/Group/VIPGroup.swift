@@ -32,6 +32,10 @@ final class VIPGroup {
     /// The latest health input (checks and link) and the health it gave.
     var healthInput = HealthGate.Input(checks: [], carrier: nil, interface: nil)
     private(set) var healthWhy: String?
+    /// When the interface lost its carrier (nil while it has one), and how long that must last
+    /// before it counts: twice the advert interval, at least 200 ms.
+    var carrierLostSince: NIODeadline?
+    var linkDownHold: TimeAmount { max(config.advertInterval.timeAmount * 2, .milliseconds(200)) }
 
     var advertsSent: UInt64 = 0
     var advertsReceived: UInt64 = 0

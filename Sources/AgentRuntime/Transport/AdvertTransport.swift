@@ -16,39 +16,33 @@ final class AdvertTransport {
     }
 
     /// Binds `bind`:`port`, or the dual-stack wildcard `[::]`:`port` (falling back to
-    /// `0.0.0.0` where IPv6 is off). `onDatagram` runs on `loop`.
-    static func open(on loop: EventLoop, port: UInt16, bind: IPAddress?, logger: Logger,
-                     onDatagram: @escaping (SocketAddress, ByteBuffer) -> Void) async throws -> AdvertTransport {
-        let handler = DatagramHandler(onDatagram: onDatagram)
+    /// `0.0.0.0` where IPv6 is off). `onDatagram` runs on `loop`. Never blocks.
+    static func bind(on loop: EventLoop, port: UInt16, bind: IPAddress?, logger: Logger,
+                     onDatagram: @escaping (SocketAddress, ByteBuffer) -> Void) -> EventLoopFuture<AdvertTransport> {
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(onDatagram: onDatagram))
+                }
             }
         if let bind {
-            do {
-                let channel = try await bootstrap.bind(host: bind.description, port: Int(port)).get()
-                return AdvertTransport(channel: channel, dualStack: false)
-            } catch {
-                throw TransportError("binding the election socket to \(bind) port \(port): \(error)")
-            }
+            return bootstrap.bind(host: bind.description, port: Int(port))
+                .map { AdvertTransport(channel: $0, dualStack: false) }
+                .flatMapErrorThrowing { throw TransportError("binding the election socket to \(bind) port \(port): \($0)") }
         }
-        do {
-            let channel = try await bootstrap.bind(host: "::", port: Int(port)).get()
-            return AdvertTransport(channel: channel, dualStack: true)
-        } catch let v6Error {
-            logger.info("IPv6 wildcard bind failed (\(v6Error)); using 0.0.0.0")
-            do {
-                let channel = try await bootstrap.bind(host: "0.0.0.0", port: Int(port)).get()
-                return AdvertTransport(channel: channel, dualStack: false)
-            } catch {
-                throw TransportError("binding the election socket to port \(port): \(error)")
+        return bootstrap.bind(host: "::", port: Int(port))
+            .map { AdvertTransport(channel: $0, dualStack: true) }
+            .flatMapError { v6Error in
+                logger.info("IPv6 wildcard bind failed (\(v6Error)); using 0.0.0.0")
+                return bootstrap.bind(host: "0.0.0.0", port: Int(port))
+                    .map { AdvertTransport(channel: $0, dualStack: false) }
+                    .flatMapErrorThrowing { throw TransportError("binding the election socket to port \(port): \($0)") }
             }
-        }
     }
 
-    /// Writes one datagram to each destination and flushes; returns when all are handed to the
-    /// kernel (failures are returned per destination, never thrown).
+    /// Writes one datagram to each destination and flushes; the future completes when all are
+    /// handed to the kernel, with the failures per destination (never failed itself).
     func send(_ bytes: [UInt8], to destinations: [SocketAddress]) -> EventLoopFuture<[Error]> {
         var futures: [EventLoopFuture<Error?>] = []
         for destination in destinations {
@@ -84,7 +78,8 @@ private final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // ICMP port unreachable from a peer that is down surfaces here (ECONNREFUSED): expected
-        // while a peer is away; the election notices its silence. Keep the socket open.
+        // ICMP errors from a peer that is down (ECONNREFUSED) surface here: expected while a
+        // peer is away; the election notices its silence. A fatal error closes the channel and
+        // the agent reopens it.
     }
 }
