@@ -94,7 +94,7 @@ let package = Package(
         .target(name: "AgentRuntime",
                 dependencies: [
                     "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
-                    "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport",
+                    "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport", "OVSDB", "GatewayFailover",
                     "SystemdIntegration",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),

@@ -18,8 +18,9 @@ public enum AgentMain {
         defer { shutdown([loopGroup, checkGroup]) }
         let agent: Agent
         do {
+            let chassis = try await GatewayChassis.resolve(configuration.externalGateway, logger: logger)
             agent = try Agent(configuration: configuration, logger: logger, loop: loopGroup.next(),
-                              checkLoopGroup: checkGroup)
+                              checkLoopGroup: checkGroup, gatewayChassis: chassis)
         } catch {
             logger.critical("cannot start: \(error)")
             return 1
@@ -60,6 +61,7 @@ struct AgentService: Service {
         try? await gracefulShutdown()
         await surfaces.stopping()
         try? await agent.loop.flatSubmit { agent.shutdown() }.get()
+        await agent.gatewayLink?.stop()
         await surfaces.stop()
         logger.info("stopped")
     }

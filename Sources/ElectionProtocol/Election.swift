@@ -25,6 +25,9 @@ public struct Election: Sendable {
     public private(set) var peers: [PeerView] = []
 
     private var startedAt: Instant?
+    /// Whether this node's checks have passed since it started: until they have, a node that
+    /// would win only because nobody healthy is around waits out `startupGrace`.
+    public private(set) var hasBeenHealthy: Bool
     private var listenUntil = Instant.zero
     private var nextAdvertAt = Instant.zero
     private var outrankSince: Instant?
@@ -44,6 +47,7 @@ public struct Election: Sendable {
         self.config = config
         self.me = me
         self.health = health
+        self.hasBeenHealthy = health == .healthy
     }
 
     // MARK: - Events
@@ -65,6 +69,7 @@ public struct Election: Sendable {
         case .healthChanged(let h):
             step.advertise = h != health
             health = h
+            if h == .healthy { hasBeenHealthy = true }
         case .faultChanged(let f):
             step.advertise = f != fault
             fault = f
@@ -216,7 +221,7 @@ public struct Election: Sendable {
                 step.wakeups.append(listenUntil)
                 return
             }
-            if health == .unknown, let start = startedAt, now < start + config.startupGrace {
+            if !hasBeenHealthy, health != .healthy, let start = startedAt, now < start + config.startupGrace {
                 step.wakeups.append(start + config.startupGrace)
                 return
             }

@@ -12,6 +12,8 @@ public struct HostAddress: Hashable, Sendable, CustomStringConvertible {
     /// Parses canonical IPv4 ("10.77.0.100") or IPv6 ("fd00::64") text.
     /// Returns nil for anything else (prefixes, zones, host names, garbage).
     public init?(_ text: String) {
+        // inet_pton reads a C string: an embedded NUL would hide whatever follows it.
+        guard !text.utf8.contains(0), text.utf8.count <= Int(INET6_ADDRSTRLEN) else { return nil }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             self.bytes = withUnsafeBytes(of: &v4) { Array($0) }

@@ -190,6 +190,29 @@ final class ElectionScenarioTests: XCTestCase {
         assertOneHolder(early, is: 0)
     }
 
+    func testStartupGraceAlsoHoldsBackACheckThatFailsFromTheStart() {
+        let sim = cluster(priorities: [150], health: [.unhealthy], startupGrace: .seconds(2))
+        sim.startAll()
+        sim.run(for: 1_900 * ms)
+        XCTAssertEqual(sim.masters, [], "a check that never passed holds the claim back for startupGrace")
+        sim.run(for: 200 * ms)
+        assertOneHolder(sim, is: 0)
+    }
+
+    func testAnUnhealthyNodeThatWasHealthyOnceDoesNotWait() {
+        let sim = cluster(priorities: [150, 140], health: [.healthy, .healthy], startupGrace: .seconds(60))
+        sim.startAll()
+        sim.run(for: 500 * ms)
+        assertOneHolder(sim, is: 0)
+        sim.setHealth(0, .unhealthy)
+        sim.setHealth(1, .unhealthy)
+        sim.run(for: 50 * ms)
+        assertOneHolder(sim, is: 0)
+        sim.crash(0)
+        sim.run(for: 400 * ms)
+        assertOneHolder(sim, is: 1)
+    }
+
     func testStartupGraceDoesNotDelayAHealthyPeer() {
         let sim = cluster(health: [.unknown, .healthy, .unknown], startupGrace: .seconds(60))
         sim.startAll()

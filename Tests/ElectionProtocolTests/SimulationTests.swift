@@ -109,8 +109,8 @@ final class SimulationTests: XCTestCase {
         if trace { print("  \(calmStart) calm begins") }
         // A step-down hold that ends during the calm is a change of merit: settling starts again.
         let holdsEnd = sim.nodes.compactMap { $0.running ? $0.election.demotedUntil : nil }.max() ?? calmStart
-        // A node restarted with no check result yet waits out its startup grace (issue: bootstrap).
-        let grace = sim.nodes.filter { $0.running && $0.election.health == .unknown }.map { $0.config.startupGrace }.max() ?? 0
+        // A node restarted whose checks never passed waits out its startup grace (issue: bootstrap).
+        let grace = sim.nodes.filter { $0.running && !$0.election.hasBeenHealthy }.map { $0.config.startupGrace }.max() ?? 0
         let settle = max(holdsEnd - calmStart, 0) + 5 * ivl + Int64(preemptDelay) * ms + grace
         let settleFrom = max(holdsEnd, calmStart)   // convergence is measured from here
         var lastBad = settleFrom

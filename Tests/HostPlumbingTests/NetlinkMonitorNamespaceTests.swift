@@ -7,8 +7,7 @@ final class NetlinkMonitorNamespaceTests: XCTestCase {
 
     override func setUpWithError() throws {
         ns = try NetworkNamespace()
-        try ns.ip("link", "add", "dummy0", "type", "dummy")
-        try ns.ip("link", "set", "dummy0", "up")
+        try ns.addLink("dummy0")
     }
 
     override func tearDown() {

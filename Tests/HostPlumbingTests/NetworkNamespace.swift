@@ -42,6 +42,16 @@ final class NetworkNamespace {
         return result.output
     }
 
+    /// A stand-alone interface named `name`, up with carrier: a dummy where the kernel has the
+    /// dummy driver, else one end of a veth pair whose other end (`name` + "p") is up too.
+    func addLink(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        if Shell.run(Shell.ipPath!, ["-n", self.name, "link", "add", name, "type", "dummy"]).status != 0 {
+            try ip("link", "add", name, "type", "veth", "peer", "name", name + "p", file: file, line: line)
+            try ip("link", "set", name + "p", "up", file: file, line: line)
+        }
+        try ip("link", "set", name, "up", file: file, line: line)
+    }
+
     /// Runs a command inside the namespace (`ip netns exec`).
     func exec(_ arguments: [String]) -> Shell.Result {
         Shell.run(Shell.ipPath!, ["netns", "exec", name] + arguments)

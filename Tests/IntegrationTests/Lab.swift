@@ -10,6 +10,8 @@ final class Lab {
     let dir: URL
     let vip = "10.77.0.100"
     var agents: [Int: Process] = [:]
+    /// Other processes of the test (servers, listeners) in the namespaces; killed by `down()`.
+    var helpers: [Process] = []
     var interval = "100ms"
 
     /// Skips the test (XCTSkip, with the reason) where namespaces cannot be created.
@@ -59,8 +61,9 @@ final class Lab {
 
     /// Writes m<i>.yaml; `vipExtra` is appended to the VIP entry (indented 4 spaces), `extra`
     /// to the document.
-    func configure(_ i: Int, priority: Int, interface: String = "eth0", vipExtra: String = "", extra: String = "") throws {
-        let peers = (1...count).filter { $0 != i }.map(address).joined(separator: ", ")
+    func configure(_ i: Int, priority: Int, interface: String = "eth0", metrics: String = "", extraPeers: [String] = [],
+                   vipExtra: String = "", extra: String = "") throws {
+        let peers = ((1...count).filter { $0 != i }.map(address) + extraPeers).joined(separator: ", ")
         let yaml = """
             node: m\(i)
             cluster:
@@ -80,24 +83,44 @@ final class Lab {
               garpInterval: 50ms
             status:
               socket: \(socket(i))
-              metrics: ""
+              metrics: "\(metrics)"
             \(extra)
             """
         try Data(yaml.utf8).write(to: dir.appendingPathComponent("m\(i).yaml"))
     }
 
-    func start(_ i: Int) throws {
+    /// Starts vip-agent on m<i>; `environment` is added to the test's own.
+    func start(_ i: Int, environment: [String: String] = [:]) throws {
+        agents[i] = try spawn(in: "m\(i)", [Products.agent, "run", "--config", dir.appendingPathComponent("m\(i).yaml").path],
+                              log: log(i), environment: environment)
+    }
+
+    /// Runs `arguments` in namespace `<tag>-<namespace>` (`ip netns exec` execs it, so the
+    /// process id is the program's), its output appended to `log`.
+    func spawn(in namespace: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") { p.executableURL = URL(fileURLWithPath: "/sbin/ip") }
-        p.arguments = ["netns", "exec", "\(tag)-m\(i)", Products.agent, "run", "--config", dir.appendingPathComponent("m\(i).yaml").path]
-        FileManager.default.createFile(atPath: log(i), contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log(i)))
+        p.arguments = ["netns", "exec", "\(tag)-\(namespace)"] + arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
+        p.standardInput = FileHandle.nullDevice
         p.standardOutput = handle
         p.standardError = handle
         try p.run()
-        agents[i] = p
+        return p
+    }
+
+    /// A helper process of the test, killed with the lab.
+    @discardableResult
+    func helper(in namespace: String, _ arguments: [String], log name: String) throws -> Process {
+        let p = try spawn(in: namespace, arguments, log: dir.appendingPathComponent(name).path)
+        helpers.append(p)
+        return p
     }
 
     /// Sends `signal` and waits for the agent to exit; returns its exit status.
@@ -149,6 +172,11 @@ final class Lab {
 
     func down() {
         for i in agents.keys { stop(i, signal: SIGKILL) }
+        for p in helpers where p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+        }
+        helpers = []
         let list = sh("ip netns list").output
         for line in list.split(separator: "\n") {
             let name = line.split(separator: " ").first.map(String.init) ?? ""

@@ -29,6 +29,7 @@ extension Agent {
             updateHealth(group)
             place(group)
         }
+        updateGatewayHealth(snapshot)
         observers.changed()
     }
 

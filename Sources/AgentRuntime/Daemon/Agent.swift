@@ -34,11 +34,18 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     var observers = AgentObservers()
     private var pendingSends: [EventLoopFuture<[Error]>] = []
     private var stopping = false
-    /// Peers last heard, by source address.
+    /// Peers last heard, by source address, and the node name each speaks for in the VIP groups.
     var lastHeard: [NodeAddress: Date] = [:]
+    var nodeNames: [NodeAddress: String] = [:]
+    /// The Kube-OVN external gateway group, when configured, and its link to the NB database.
+    let gatewayChassis: String?
+    var gateway: GatewayGroup?
+    var gatewayLink: GatewayLink?
 
-    init(configuration: Configuration, logger: Logger, loop: EventLoop, checkLoopGroup: EventLoopGroup) throws {
+    init(configuration: Configuration, logger: Logger, loop: EventLoop, checkLoopGroup: EventLoopGroup,
+         gatewayChassis: String? = nil) throws {
         self.configuration = configuration
+        self.gatewayChassis = gatewayChassis
         self.logger = logger
         self.loop = loop
         self.checkLoopGroup = checkLoopGroup
@@ -48,8 +55,11 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
             ?? IPAddress(bytes: [127, 0, 0, 1])!
         identity = NodeIdentity(name: configuration.node, address: NodeAddress(own))
         key = AuthKey(bytes: cluster.authKey)
+        var routerIds = Set(configuration.vips.map(\.routerId))
+        if let gw = configuration.externalGateway { routerIds.insert(gw.routerId) }
         intake = AdvertIntake(peers: Set(cluster.peers.map { NodeAddress($0) }), key: key,
-                              ownName: configuration.node, routerIds: Set(configuration.vips.map(\.routerId)))
+                              ownNames: Set([configuration.node] + (gatewayChassis.map { [$0] } ?? [])),
+                              routerIds: routerIds)
         do {
             route = try NetlinkRoute()
         } catch {
@@ -130,9 +140,11 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         } catch {
             throw AgentStartError("subscribing to netlink link and address events: \(error)")
         }
+        startGateway(peerCount: peerCount)
         refreshHost()
         checks.start()
         for group in groups { group.start() }
+        gateway?.start()
         observers.changed()
     }
 
@@ -146,6 +158,7 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         monitor?.stop()
         monitor = nil
         for group in groups { group.shutdown() }
+        gateway?.shutdown()
         observers.changed()
         let sends = pendingSends
         pendingSends = []
@@ -172,21 +185,29 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
             lastHeard[address] = Date()
             observers.advertReceived(routerId: advert.body.routerId)
             for group in groups where group.routerId == advert.body.routerId {
+                nodeNames[address] = advert.body.nodeName
                 group.received(advert.body)
+            }
+            if let gateway, gateway.routerId == advert.body.routerId {
+                gateway.received(advert.body)
             }
         }
     }
 
     func sendAdvert(_ body: AdvertBody, for group: VIPGroup) {
+        send(body, label: group.name)
+    }
+
+    func send(_ body: AdvertBody, label: String) {
         guard let transport else { return }
         sequence &+= 1
         let bytes = AdvertCodec.encode(Advert(body: body, epoch: epoch, sequence: sequence), key: key)
         let sent = transport.send(bytes, to: destinations)
         sent.whenSuccess { [weak self] errors in
             guard let self, let first = errors.first else { return }
-            self.logger.debug("\(group.name): \(errors.count) advert(s) not sent: \(first)")
+            self.logger.debug("\(label): \(errors.count) advert(s) not sent: \(first)")
         }
-        observers.advertSent(vip: group.name)
+        observers.advertSent(vip: label)
         if stopping {
             pendingSends.append(sent)
         }
@@ -202,6 +223,7 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         for group in groups where group.config.checks.contains(report.name) {
             updateHealth(group, cause: report.changeReason)
         }
+        if let gateway, gateway.config.checks.contains(report.name) { updateGatewayHealth() }
         observers.changed()
     }
 

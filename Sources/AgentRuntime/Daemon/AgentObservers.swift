@@ -1,5 +1,6 @@
 import ElectionProtocol
 import HealthChecks
+import StatusProtocol
 
 /// Something the agent did, for metrics.
 enum AgentEvent {
@@ -9,6 +10,7 @@ enum AgentEvent {
     case garpSent(vip: String, count: Int)
     case transition(vip: String, to: String)
     case check(CheckReport)
+    case gateway(GatewayStatus)
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
@@ -24,6 +26,7 @@ struct AgentObservers {
     func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }
     func checkReported(_ report: CheckReport) { emit(.check(report)) }
+    func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

@@ -7,6 +7,13 @@ enum MetricsBridge {
         for vip in agent.configuration.vips {
             metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
         }
+        agent.gatewayLink.map { link in
+            Task {
+                await link.reconciler.onWrite { outcome in
+                    if case .succeeded = outcome { metrics.gatewayWrite(success: true) } else { metrics.gatewayWrite(success: false) }
+                }
+            }
+        }
         var successes: [String: UInt64] = [:]   // per check, to tell whether the last run passed
         agent.observers.onEvent.append { [weak agent] event in
             switch event {
@@ -24,6 +31,8 @@ enum MetricsBridge {
                 if let group = agent?.groups.first(where: { $0.name == vip }) {
                     metrics.setEffectivePriority(vip: vip, Int(group.election.effectivePriority))
                 }
+            case .gateway(let status):
+                metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):
                 let seconds = Double(report.lastDuration.components.seconds)
                     + Double(report.lastDuration.components.attoseconds) / 1e18

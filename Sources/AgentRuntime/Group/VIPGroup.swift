@@ -45,6 +45,9 @@ final class VIPGroup {
     private var notices: [String] = []
     /// A cause to attach to the transitions of the event being handled (a check's reason).
     private var pendingCause: String?
+    /// Why the group is not healthy (a check's reason, a lost carrier); nil while healthy. A
+    /// transition that follows later (yielding to the better master it made) carries it too.
+    private var healthCause: String?
 
     init(config: VIPConfig, identity: NodeIdentity, peerCount: Int, startupGrace: Duration,
          announce: AnnounceConfig, loop: EventLoop, environment: GroupEnvironment, initialHealth: Health) {
@@ -74,6 +77,7 @@ final class VIPGroup {
 
     func setHealth(_ health: Health, why: String?, cause: String? = nil) {
         healthWhy = why
+        healthCause = health == .healthy ? nil : (cause ?? why)
         guard health != election.health else { return }
         pendingCause = cause ?? why
         handle(.healthChanged(health))
@@ -123,7 +127,8 @@ final class VIPGroup {
                 startAnnouncing()
             case .transition(let from, let to, let reason):
                 transitions &+= 1
-                let why = pendingCause.map { "\(reason) (\($0))" } ?? reason
+                let cause = pendingCause ?? (election.health == .healthy ? nil : healthCause)
+                let why = cause.map { "\(reason) (\($0))" } ?? reason
                 environment?.recordTransition(self, from: from, to: to, reason: why)
             case .notice(let text):
                 notices.append(text)

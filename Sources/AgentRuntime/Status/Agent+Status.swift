@@ -30,13 +30,13 @@ extension Agent {
         }
         return StatusDocument(
             node: identity.name, version: VIPAgentVersion.current, vips: vips, checks: checks,
-            peers: peerStatuses(now: now), counters: counters(), drops: dropCounts())
+            peers: peerStatuses(now: now), counters: counters(), drops: dropCounts(), gateway: gatewayStatus())
     }
 
     private func peerStatuses(now: Instant) -> [PeerStatus] {
         configuration.cluster.peers.map { ip in
             let address = NodeAddress(ip)
-            let name = intake.namesBySource[address]
+            let name = nodeNames[address]
             // The peer's latest advert in any group: its state there and its priority.
             let view = groups.lazy.compactMap { g in g.election.peers.first { $0.name == name } }.first
             var state: String?
@@ -53,12 +53,12 @@ extension Agent {
     }
 
     func counters() -> Counters {
-        Counters(advertsSent: groups.reduce(0) { $0 + $1.advertsSent },
+        Counters(advertsSent: groups.reduce(gateway?.advertsSent ?? 0) { $0 + $1.advertsSent },
                  advertsReceived: intake.accepted,
                  authFailures: intake.count(.authFailures), malformed: intake.count(.malformed),
                  replays: intake.count(.replays),
                  garpsSent: groups.reduce(0) { $0 + $1.garpsSent },
-                 transitions: groups.reduce(0) { $0 + $1.transitions })
+                 transitions: groups.reduce(gateway?.transitions ?? 0) { $0 + $1.transitions })
     }
 
     func dropCounts() -> [String: UInt64] {
@@ -67,8 +67,8 @@ extension Agent {
 
     /// "api MASTER on eno1; gw BACKUP": the one-line state for systemd's STATUS=.
     func oneLineStatus() -> String {
-        groups.map { g in
+        (groups.map { g in
             "\(g.name) \(g.election.state.rawValue)\(g.placedOn.map { " on \($0)" } ?? "")"
-        }.joined(separator: "; ")
+        } + (gateway.map { ["gateway \($0.election.state.rawValue)"] } ?? [])).joined(separator: "; ")
     }
 }

@@ -6,20 +6,19 @@ import ElectionProtocol
 struct AdvertIntake {
     let peers: Set<NodeAddress>
     let key: AuthKey
-    let ownName: String
+    /// This node's names: its node name, and its chassis in the gateway group.
+    let ownNames: Set<String>
     let routerIds: Set<UInt8>
     /// One guard per group: a sender's sequence grows across all its groups, so within a group
     /// it grows too, and a datagram of one group overtaking another's is not taken for a replay.
     private var replayGuards: [UInt8: ReplayGuard] = [:]
     private(set) var drops: [DropReason: UInt64] = [:]
     private(set) var accepted: UInt64 = 0
-    /// Per source address: the node name it last spoke for.
-    private(set) var namesBySource: [NodeAddress: String] = [:]
 
-    init(peers: Set<NodeAddress>, key: AuthKey, ownName: String, routerIds: Set<UInt8>) {
+    init(peers: Set<NodeAddress>, key: AuthKey, ownNames: Set<String>, routerIds: Set<UInt8>) {
         self.peers = peers
         self.key = key
-        self.ownName = ownName
+        self.ownNames = ownNames
         self.routerIds = routerIds
     }
 
@@ -28,7 +27,6 @@ struct AdvertIntake {
         switch result {
         case .success(let advert):
             accepted &+= 1
-            namesBySource[source] = advert.body.nodeName
         case .failure(let reason):
             drops[reason, default: 0] &+= 1
         }
@@ -42,7 +40,7 @@ struct AdvertIntake {
         case .failure(let reason): return .failure(reason)
         case .success(let a): advert = a
         }
-        guard advert.body.nodeName != ownName else { return .failure(.ownAdvert) }
+        guard !ownNames.contains(advert.body.nodeName) else { return .failure(.ownAdvert) }
         guard routerIds.contains(advert.body.routerId) else { return .failure(.unknownGroup) }
         guard replayGuards[advert.body.routerId, default: ReplayGuard()].admit(advert) else { return .failure(.replay) }
         return .success(advert)
