@@ -4,8 +4,11 @@ import MetricsExport
 enum MetricsBridge {
     static func attach(_ metrics: AgentMetrics, to agent: Agent) {
         let vipByRouterId = Dictionary(agent.configuration.vips.map { ($0.routerId, $0.name) }) { a, _ in a }
+        // The groups may have moved on already (INIT → BACKUP at start): export where they are.
         for vip in agent.configuration.vips {
-            metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
+            let group = agent.groups.first { $0.name == vip.name }
+            metrics.registerVIP(vip.name, state: group?.election.state.rawValue ?? "INIT",
+                                effectivePriority: Int(group?.election.effectivePriority ?? vip.priority))
         }
         agent.gatewayLink.map { link in
             Task {
@@ -27,7 +30,6 @@ enum MetricsBridge {
                 metrics.garpSent(vip: vip, count: count)
             case .transition(let vip, let to):
                 metrics.transition(vip: vip, to: to)
-                metrics.setState(vip: vip, state: to)
                 if let group = agent?.groups.first(where: { $0.name == vip }) {
                     metrics.setEffectivePriority(vip: vip, Int(group.election.effectivePriority))
                 }
