@@ -130,7 +130,9 @@ let package = Package(
         .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"], swiftSettings: v5),
         .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"], swiftSettings: v5),
         .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig"], swiftSettings: v5),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"], swiftSettings: v5),
+        .testTarget(name: "AgentRuntimeTests",
+                    dependencies: ["AgentRuntime", "ElectionProtocol", "HostPlumbing", "HealthChecks"],
+                    swiftSettings: v5),
         .testTarget(name: "IntegrationTests", dependencies: ["StatusProtocol"], swiftSettings: v5),
     ]
 )
