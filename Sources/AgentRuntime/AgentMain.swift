@@ -45,19 +45,26 @@ struct AgentService: Service {
 
     func run() async throws {
         let transport = try await agent.openTransport().get()
-        let surfaces = try await agent.loop.submit { () -> OperatorSurfaces in
-            let surfaces = OperatorSurfaces.attach(agent: agent, logger: logger)
-            try agent.start(transport: transport)
-            return surfaces
-        }.get()
+        let surfaces = try await agent.loop.submit { OperatorSurfaces.attach(agent: agent, logger: logger) }.get()
+        // The control socket and the metrics endpoint first: a second agent on the same host
+        // fails here, before it has touched any address.
         do {
-            try await surfaces.start()
+            try await surfaces.open()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            _ = try? await transport.close().get()
+            await surfaces.stop()
+            throw error
+        }
+        do {
+            try await agent.loop.submit { try agent.start(transport: transport) }.get()
         } catch {
             logger.critical("cannot start: \(error)")
             try? await agent.loop.flatSubmit { agent.shutdown() }.get()
             await surfaces.stop()
             throw error
         }
+        await surfaces.ready()
         try? await gracefulShutdown()
         await surfaces.stopping()
         try? await agent.loop.flatSubmit { agent.shutdown() }.get()

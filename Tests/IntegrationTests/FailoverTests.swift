@@ -124,4 +124,18 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(lab.clientPings())
         XCTAssertEqual(lab.holders(), [1])
     }
+
+    func testASecondAgentOnTheSameHostRefusesWithoutTouchingTheVIP() throws {
+        try startAll()
+        let second = try lab.spawn(in: "m1", [Products.agent, "run", "--config", lab.dir.appendingPathComponent("m1.yaml").path],
+                                   log: lab.dir.appendingPathComponent("m1-second.log").path)
+        second.waitUntilExit()
+        XCTAssertEqual(second.terminationStatus, 1, "a second agent cannot start")
+        let log = (try? String(contentsOfFile: lab.dir.appendingPathComponent("m1-second.log").path, encoding: .utf8)) ?? ""
+        XCTAssertTrue(log.contains("in use"), log)
+        XCTAssertFalse(log.contains("removed"), "the second agent touched the host: \(log)")
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(lab.holders(), [1])
+        XCTAssertTrue(lab.clientPings())
+    }
 }

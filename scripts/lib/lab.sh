@@ -66,7 +66,8 @@ YAML
 
 lab_start() {
     local i=$1
-    lab_ns "m$i" "$LAB_BIN/vip-agent" run --config "$LAB_DIR/m$i.yaml" >>"$LAB_DIR/m$i.log" 2>&1 &
+    # exec: $! is then vip-agent itself (ip netns exec execs it too), so signals reach it.
+    (exec ip netns exec "$LAB-m$i" "$LAB_BIN/vip-agent" run --config "$LAB_DIR/m$i.yaml" >>"$LAB_DIR/m$i.log" 2>&1) &
     LAB_PID[$i]=$!
 }
 
@@ -100,7 +101,7 @@ lab_wait_holder() {  # lab_wait_holder [expected] [timeout seconds]
 
 # Pings the VIP from the client every 5 ms into $LAB_DIR/ping.log until lab_ping_stop.
 lab_ping_start() {
-    lab_ns client ping -D -n -i 0.005 -W 1 "$LAB_VIP" >"$LAB_DIR/ping.log" 2>&1 &
+    (exec ip netns exec "$LAB-client" ping -D -n -i 0.005 -W 1 "$LAB_VIP" >"$LAB_DIR/ping.log" 2>&1) &
     LAB_PING=$!
 }
 

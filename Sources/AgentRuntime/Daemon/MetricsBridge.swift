@@ -4,7 +4,7 @@ import MetricsExport
 enum MetricsBridge {
     static func attach(_ metrics: AgentMetrics, to agent: Agent) {
         let vipByRouterId = Dictionary(agent.configuration.vips.map { ($0.routerId, $0.name) }) { a, _ in a }
-        // The groups may have moved on already (INIT → BACKUP at start): export where they are.
+        // Attached before the agent starts, so normally INIT; export where a group is if not.
         for vip in agent.configuration.vips {
             let group = agent.groups.first { $0.name == vip.name }
             metrics.registerVIP(vip.name, state: group?.election.state.rawValue ?? "INIT",

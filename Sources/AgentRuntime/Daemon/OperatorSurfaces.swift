@@ -35,8 +35,9 @@ final class OperatorSurfaces: @unchecked Sendable {
         return surfaces
     }
 
-    /// Opens the socket and the metrics endpoint, then tells systemd the agent is ready.
-    func start() async throws {
+    /// Opens the metrics endpoint and the vipctl socket. Call before `agent.start()`: when
+    /// either is taken (another agent runs), the agent stops before touching the host.
+    func open() async throws {
         let settings = agent.configuration.status
         let metrics = AgentMetrics()
         try await agent.loop.submit { MetricsBridge.attach(metrics, to: self.agent) }.get()
@@ -51,14 +52,18 @@ final class OperatorSurfaces: @unchecked Sendable {
         try await control.start()
         self.control = control
         logger.info("vipctl socket at \(settings.socket)")
-        if let notifier {
-            let line = try await agent.loop.submit { self.agent.oneLineStatus() }.get()
-            _ = notifier.ready(status: line)
-            if let every = notifier.watchdogInterval {
-                // Pinged from the agent's own loop: a stuck loop stops the pings and systemd restarts us.
-                watchdog = agent.loop.scheduleRepeatedTask(initialDelay: .zero, delay: every.timeAmount) { _ in
-                    _ = notifier.watchdogPing()
-                }
+    }
+
+    /// The agent has started: tell systemd (READY=1 with the first state) and start the
+    /// watchdog pings.
+    func ready() async {
+        guard let notifier else { return }
+        let line = (try? await agent.loop.submit { self.agent.oneLineStatus() }.get()) ?? "started"
+        _ = notifier.ready(status: line)
+        if let every = notifier.watchdogInterval {
+            // Pinged from the agent's own loop: a stuck loop stops the pings and systemd restarts us.
+            watchdog = agent.loop.scheduleRepeatedTask(initialDelay: .zero, delay: every.timeAmount) { _ in
+                _ = notifier.watchdogPing()
             }
         }
     }
