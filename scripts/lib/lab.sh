@@ -116,6 +116,7 @@ lab_ping_stop() {
 lab_down() {
     local i
     for i in "${!LAB_PID[@]}"; do lab_stop "$i" KILL; done
-    [ -n "${LAB_PING:-}" ] && kill "$LAB_PING" 2>/dev/null
-    for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-"); do ip netns delete "$ns"; done
+    if [ -n "${LAB_PING:-}" ]; then kill "$LAB_PING" 2>/dev/null || true; LAB_PING=""; fi
+    local ns
+    for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do ip netns delete "$ns" || true; done
 }
