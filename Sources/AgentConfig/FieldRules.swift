@@ -4,8 +4,9 @@ public enum FieldRules {
     public static let maxInterfaceNameLength = 15
     /// RFC 1123 host name label length, which node names must fit.
     public static let maxNodeNameLength = 63
-    /// `sun_path` holds 108 bytes including the terminating NUL.
-    public static let maxSocketPathLength = 107
+    /// `sun_path` holds 108 bytes including the terminating NUL, and the agent first binds
+    /// `<socket>.new` and renames it into place: so 107 - 4.
+    public static let maxSocketPathLength = 103
 
     /// An interface name as the kernel accepts it (`dev_valid_name`).
     public static func interfaceNameProblem(_ name: String) -> String? {

@@ -39,7 +39,7 @@ enum SettingsSections {
             if !socket.hasPrefix("/") {
                 diag.report(r.path("socket"), "\"\(socket)\" is not an absolute path")
             } else if socket.utf8.count > FieldRules.maxSocketPathLength {
-                diag.report(r.path("socket"), "is \(socket.utf8.count) bytes; a unix socket path allows \(FieldRules.maxSocketPathLength)")
+                diag.report(r.path("socket"), "is \(socket.utf8.count) bytes; the control socket path allows \(FieldRules.maxSocketPathLength) (a unix socket path holds 107, and the agent binds <socket>.new first)")
             }
             status.socket = socket
         }

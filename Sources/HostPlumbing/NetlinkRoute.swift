@@ -40,7 +40,15 @@ public final class NetlinkRoute: @unchecked Sendable {
             if !a.isIPv4 { flags |= AddressFlags.noDAD }
             let rc = try withAddressObject(a, prefixLength: a.bitWidth, interfaceIndex: index, flags: flags,
                                            operation: "adding", interface: interface) { object in
-                rtnl_addr_add(socket, object, NLM_F_EXCL)
+                if !a.isIPv4 {
+                    // Deprecated (preferred_lft 0, valid forever): an IPv6 /128 outranks the node's
+                    // /64 in source selection (longest match, capped at the prefix length), and
+                    // adverts sent from the VIP would be refused by the peers. A deprecated address
+                    // still receives and answers; it is just never picked as a source.
+                    rtnl_addr_set_preferred_lifetime(object, 0)
+                    rtnl_addr_set_valid_lifetime(object, 0xFFFF_FFFF)
+                }
+                return rtnl_addr_add(socket, object, NLM_F_EXCL)
             }
             if rc < 0 && rc != -NLE_EXIST {
                 throw HostError(operation: "adding", interface: interface, address: label,

@@ -27,7 +27,10 @@ final class SettingsValidationTests: XCTestCase {
     func testSocketPath() {
         expectSingleProblem(minimalYAML + "\nstatus: { socket: run/x.sock }", at: "status.socket", containing: "not an absolute path")
         let long = "/" + String(repeating: "s", count: 110)
-        expectSingleProblem(minimalYAML + "\nstatus: { socket: \(long) }", at: "status.socket", containing: "allows 107")
+        expectSingleProblem(minimalYAML + "\nstatus: { socket: \(long) }", at: "status.socket", containing: "allows 103")
+        let justTooLong = "/" + String(repeating: "s", count: 103)   // 104 bytes: fits sun_path, not with ".new"
+        expectSingleProblem(minimalYAML + "\nstatus: { socket: \(justTooLong) }", at: "status.socket", containing: "allows 103")
+        XCTAssertNotNil(expectValid(minimalYAML + "\nstatus: { socket: /\(String(repeating: "s", count: 102)) }"))
         XCTAssertEqual(expectValid(minimalYAML + "\nstatus: { socket: /tmp/v.sock, socketGroup: vipctl }")?.status,
                        StatusConfig(socket: "/tmp/v.sock", socketGroup: "vipctl", metrics: "127.0.0.1:9450"))
     }

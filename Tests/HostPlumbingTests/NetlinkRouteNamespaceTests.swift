@@ -49,6 +49,9 @@ final class NetlinkRouteNamespaceTests: XCTestCase {
         XCTAssertTrue(shown.contains("inet6 fd00:77::100/128"), shown)
         XCTAssertTrue(shown.contains("noprefixroute"), shown)
         XCTAssertFalse(shown.contains("tentative"), "added with nodad: \(shown)")
+        XCTAssertTrue(shown.contains("deprecated") && shown.contains("preferred_lft 0sec"),
+                      "never chosen as a source address: \(shown)")
+        XCTAssertTrue(shown.contains("valid_lft forever"), shown)
         try route.addHostAddress(vip, interface: "dummy1")
         try route.removeHostAddress(vip, interface: "dummy1")
         XCTAssertFalse(try addresses("dummy1").contains("fd00:77::100"))

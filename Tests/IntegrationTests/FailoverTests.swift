@@ -138,4 +138,26 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(lab.holders(), [1])
         XCTAssertTrue(lab.clientPings())
     }
+
+    /// The same failover with IPv6 peers and an IPv6 VIP: the client's neighbour entry follows
+    /// through an unsolicited neighbour advertisement.
+    func testIPv6PeersAndVIPFailOverAndTheNeighbourAdvertisementUpdatesTheClient() throws {
+        lab.ipv6 = true
+        try lab.configure(1, priority: 150)
+        try lab.configure(2, priority: 140)
+        try lab.configure(3, priority: 130)
+        try startAll()
+        XCTAssertTrue(lab.clientPings(), "the client reaches fd00:77::100")
+        XCTAssertEqual(lab.clientNeighbourMAC(), lab.mac(1))
+        let status = lab.vipctl(2, "status --json").output
+        XCTAssertTrue(status.contains("fd00:77::11"), "m2 knows m1 by its IPv6 address: \(status)")
+        try lab.run("ip -n \(lab.tag)-br link set p-m1 down")
+        let took = waitFor(5) { lab.holds(2, on: "eth0") }
+        XCTAssertNotNil(took, "m2 should take over when m1's port goes down")
+        XCTAssertLessThan(took ?? 99, 1.5)
+        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(2) }, "the client's entry should follow to m2")
+        XCTAssertTrue(lab.clientPings())
+        try lab.run("ip -n \(lab.tag)-br link set p-m1 up")
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 preempts back")
+    }
 }

@@ -3,12 +3,17 @@ import XCTest
 
 /// A lab of masters and a client in network namespaces on one Linux bridge, for one test:
 /// namespaces `<tag>-br`, `<tag>-m1`…, `<tag>-client`; masters at 10.77.0.11…, the client at
-/// 10.77.0.50, the VIP 10.77.0.100/24 on `eth0`. Torn down by `down()` (also of leftovers).
+/// 10.77.0.50, the VIP 10.77.0.100/24 on `eth0`; every host also has fd00:77::<same>/64, and
+/// `ipv6` makes the election and the VIP (fd00:77::100/64) use those. Torn down by `down()`
+/// (also of leftovers).
 final class Lab {
     let tag: String
     let count: Int
     let dir: URL
-    let vip = "10.77.0.100"
+    /// Election peers and the VIP in IPv6 (set before `configure`).
+    var ipv6 = false
+    var vip: String { ipv6 ? "fd00:77::100" : "10.77.0.100" }
+    var vipPrefix: Int { ipv6 ? 64 : 24 }
     var agents: [Int: Process] = [:]
     /// Other processes of the test (servers, listeners) in the namespaces; killed by `down()`.
     var helpers: [Process] = []
@@ -18,7 +23,8 @@ final class Lab {
     init(count: Int, test: String) throws {
         self.count = count
         tag = "vit\(getpid() % 10_000)"
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(tag)-\(test)")
+        // Short: the control sockets live here, and a unix socket path holds 107 bytes.
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(tag)-\(test.prefix(40))")
         guard getuid() == 0 else { throw XCTSkip("network-namespace tests need root (uid \(getuid()))") }
         let probe = sh("ip netns add \(tag)-probe && ip netns delete \(tag)-probe")
         guard probe.status == 0 else {
@@ -34,13 +40,14 @@ final class Lab {
         try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: dir.appendingPathComponent("auth.key"))
         try run("ip netns add \(tag)-br && ip -n \(tag)-br link add br0 type bridge && ip -n \(tag)-br link set br0 up")
         for name in (1...count).map({ "m\($0)" }) + ["client"] {
-            let address = name == "client" ? "10.77.0.50" : "10.77.0.\(10 + Int(name.dropFirst())!)"
+            let host = name == "client" ? 50 : 10 + Int(name.dropFirst())!
             try run("""
                 ip netns add \(tag)-\(name) && \
                 ip link add p-\(name) netns \(tag)-br type veth peer name eth0 netns \(tag)-\(name) && \
                 ip -n \(tag)-br link set p-\(name) master br0 up && \
                 ip -n \(tag)-\(name) link set lo up && \
-                ip -n \(tag)-\(name) addr add \(address)/24 dev eth0 && \
+                ip -n \(tag)-\(name) addr add 10.77.0.\(host)/24 dev eth0 && \
+                ip -n \(tag)-\(name) addr add fd00:77::\(host)/64 dev eth0 nodad && \
                 ip -n \(tag)-\(name) link set eth0 up
                 """)
         }
@@ -55,7 +62,7 @@ final class Lab {
         sh("ip netns exec \(tag)-\(name) \(command)")
     }
 
-    func address(_ i: Int) -> String { "10.77.0.\(10 + i)" }
+    func address(_ i: Int) -> String { ipv6 ? "fd00:77::\(10 + i)" : "10.77.0.\(10 + i)" }
     func socket(_ i: Int) -> String { dir.appendingPathComponent("m\(i).sock").path }
     func log(_ i: Int) -> String { dir.appendingPathComponent("m\(i).log").path }
 
@@ -71,7 +78,7 @@ final class Lab {
               authKeyFile: \(dir.path)/auth.key
             vips:
               - name: api
-                address: \(vip)/24
+                address: \(vip)/\(vipPrefix)
                 interface: \(interface)
                 routerId: 51
                 priority: \(priority)
