@@ -43,16 +43,6 @@ final class HealthGatingTests: XCTestCase {
         XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150, healthy) should be elected")
     }
 
-    /// When m<i> logged its last `BACKUP → MASTER` for the VIP after `after`, from its own log.
-    private func becameMaster(_ i: Int, after: Date) -> Date? {
-        let text = (try? String(contentsOfFile: lab.log(i), encoding: .utf8)) ?? ""
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return text.split(separator: "\n").filter { $0.contains("api: BACKUP → MASTER") }
-            .compactMap { line in line.split(separator: " ").first.flatMap { format.date(from: String($0)) } }
-            .filter { $0 > after }.first
-    }
-
     /// The `apiserver` entry of m<i>'s status document (`checks`).
     private func apiserverCheck(_ i: Int) -> [String: Any]? {
         let status = lab.vipctl(i, "status --json").output
@@ -67,7 +57,7 @@ final class HealthGatingTests: XCTestCase {
         let broken = Date()
         try breakIt()
         XCTAssertNotNil(lab.waitForSoleHolder(2, timeout: 5), "\(what): m2 should take over from m1")
-        let tookOver = try XCTUnwrap(becameMaster(2, after: broken), "m2 logged no BACKUP → MASTER")
+        let tookOver = try XCTUnwrap(lab.logTime(2, containing: "api: BACKUP → MASTER", after: broken), "m2 logged no BACKUP → MASTER")
         let gap = tookOver.timeIntervalSince(broken)
         print(String(format: "%@: m2 took over %.0f ms after m1's API server broke (bound %.0f ms)", what, gap * 1000, bound * 1000))
         XCTAssertLessThanOrEqual(gap, bound + 0.05, "\(what): took \(gap)s, bound \(bound)s")

@@ -172,6 +172,16 @@ final class Lab {
         sh("\(Products.vipctl) \(arguments) --socket \(socket(i))")
     }
 
+    /// When m<i> first logged a line containing `text` after `after` (the agent's own timestamp).
+    func logTime(_ i: Int, containing text: String, after: Date) -> Date? {
+        let lines = ((try? String(contentsOfFile: log(i), encoding: .utf8)) ?? "").split(separator: "\n")
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return lines.filter { $0.contains(text) }
+            .compactMap { line in line.split(separator: " ").first.flatMap { format.date(from: String($0)) } }
+            .first { $0 > after }
+    }
+
     func logs() -> String {
         agents.keys.sorted().map { "--- m\($0)\n" + ((try? String(contentsOfFile: log($0), encoding: .utf8)) ?? "") }
             .joined(separator: "\n")
