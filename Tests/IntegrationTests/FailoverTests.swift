@@ -37,17 +37,23 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(lab.clientPings())
         XCTAssertEqual(lab.ns("client", "cat /proc/sys/net/ipv4/conf/eth0/arp_accept").output.trimmingCharacters(in: .whitespacesAndNewlines), "0")
         XCTAssertEqual(lab.clientNeighbourMAC(), lab.mac(1))
+        // The client's existing entry will point to m2: GARP works with arp_accept=0.
+        try portCutFailsOverAndTheClientFollows()
+    }
+
+    /// Cuts m1's bridge port: m2 takes over within 1.5 s, the client's neighbour entry follows
+    /// (GARP / unsolicited NA), and after healing m1 preempts back and the entry returns.
+    private func portCutFailsOverAndTheClientFollows() throws {
         try lab.run("ip -n \(lab.tag)-br link set p-m1 down")
         let took = waitFor(5) { lab.holds(2, on: "eth0") }
         XCTAssertNotNil(took, "m2 should take over when m1's port goes down")
         XCTAssertLessThan(took ?? 99, 1.5)
-        // The client's existing entry now points to m2: GARP worked with arp_accept=0.
         XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(2) }, "client neighbour entry should follow to m2")
         XCTAssertTrue(lab.clientPings())
         // Heal: m1 returns and preempts (priority 150 > 140); one holder in the end.
         try lab.run("ip -n \(lab.tag)-br link set p-m1 up")
         XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 should preempt back")
-        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(1) })
+        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(1) }, "client neighbour entry should return to m1")
     }
 
     func testSIGTERMHandsOverAtOnceAndExitsZero() throws {
@@ -167,13 +173,6 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(lab.clientNeighbourMAC(), lab.mac(1))
         let status = lab.vipctl(2, "status --json").output
         XCTAssertTrue(status.contains("fd00:77::11"), "m2 knows m1 by its IPv6 address: \(status)")
-        try lab.run("ip -n \(lab.tag)-br link set p-m1 down")
-        let took = waitFor(5) { lab.holds(2, on: "eth0") }
-        XCTAssertNotNil(took, "m2 should take over when m1's port goes down")
-        XCTAssertLessThan(took ?? 99, 1.5)
-        XCTAssertNotNil(waitFor(2) { lab.clientNeighbourMAC() == lab.mac(2) }, "the client's entry should follow to m2")
-        XCTAssertTrue(lab.clientPings())
-        try lab.run("ip -n \(lab.tag)-br link set p-m1 up")
-        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 preempts back")
+        try portCutFailsOverAndTheClientFollows()
     }
 }
