@@ -12,7 +12,10 @@ final class Lab {
     let dir: URL
     /// Election peers and the VIP in IPv6 (set before `configure`).
     var ipv6 = false
-    var vip: String { ipv6 ? "fd00:77::100" : "10.77.0.100" }
+    /// With an uplink network (`init(uplink: true)`): the VIP 10.88.0.100/24 lives there, on
+    /// `eth1`, while the election stays on `eth0`.
+    let uplink: Bool
+    var vip: String { ipv6 ? "fd00:77::100" : uplink ? "10.88.0.100" : "10.77.0.100" }
     var vipPrefix: Int { ipv6 ? 64 : 24 }
     var agents: [Int: Process] = [:]
     /// Other processes of the test (servers, listeners) in the namespaces; killed by `down()`.
@@ -20,8 +23,12 @@ final class Lab {
     var interval = "100ms"
 
     /// Skips the test (XCTSkip, with the reason) where namespaces cannot be created.
-    init(count: Int, test: String) throws {
+    /// `uplink`: a second network (bridge `br1`, the VLAN that carries the VIP) with every host
+    /// on `eth1` at 10.88.0.<same>/24 and its upstream routers at 10.88.0.1 and 10.88.0.2 (on
+    /// the bridge itself; .2 as a /32, so that removing .1 leaves it).
+    init(count: Int, test: String, uplink: Bool = false) throws {
         self.count = count
+        self.uplink = uplink
         tag = "vit\(getpid() % 10_000)"
         // Short: the control sockets live here, and a unix socket path holds 107 bytes.
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(tag)-\(test.prefix(40))")
@@ -50,6 +57,21 @@ final class Lab {
                 ip -n \(tag)-\(name) addr add fd00:77::\(host)/64 dev eth0 nodad && \
                 ip -n \(tag)-\(name) link set eth0 up
                 """)
+        }
+        if uplink {
+            try run("""
+                ip -n \(tag)-br link add br1 type bridge && ip -n \(tag)-br link set br1 up && \
+                ip -n \(tag)-br addr add 10.88.0.1/24 dev br1 && ip -n \(tag)-br addr add 10.88.0.2/32 dev br1
+                """)
+            for name in (1...count).map({ "m\($0)" }) + ["client"] {
+                let host = name == "client" ? 50 : 10 + Int(name.dropFirst())!
+                try run("""
+                    ip link add u-\(name) netns \(tag)-br type veth peer name eth1 netns \(tag)-\(name) && \
+                    ip -n \(tag)-br link set u-\(name) master br1 up && \
+                    ip -n \(tag)-\(name) addr add 10.88.0.\(host)/24 dev eth1 && \
+                    ip -n \(tag)-\(name) link set eth1 up
+                    """)
+            }
         }
     }
 
