@@ -175,4 +175,51 @@ final class FailoverTests: XCTestCase {
         XCTAssertTrue(status.contains("fd00:77::11"), "m2 knows m1 by its IPv6 address: \(status)")
         try portCutFailsOverAndTheClientFollows()
     }
+
+    /// Datagrams from a peer's address that are garbage, truncated, oversized, forged (bad MAC)
+    /// or replayed (a valid MAC, an old epoch) are counted by reason and change nothing.
+    func testHostileDatagramsAreCountedAndChangeNothing() throws {
+        try startAll()
+        let sender = """
+            import hashlib, hmac, os, socket, struct, time
+            key = open("\(lab.dir.path)/auth.key", "rb").read().rstrip()
+            def advert(epoch, sequence, mac_key):
+                name = b"m3"
+                body = b"VIPA" + bytes([1, 51, 254, 0b11]) + struct.pack(">H", 100) + bytes([4, len(name)])
+                body += struct.pack(">QQ", epoch, sequence) + bytes(10) + b"\\xff\\xff" + bytes([10, 77, 0, 13])
+                body += name + bytes(64 - len(name)) + bytes(4)
+                return body + hmac.new(mac_key, body, hashlib.sha256).digest()
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(("10.77.0.13", 0))
+            to = ("10.77.0.11", 5450)
+            def pace():
+                time.sleep(0.001)  # no burst beyond the agent's receive buffer
+            for n in range(200):
+                pace()
+                s.sendto(os.urandom(n * 7 % 300), to)                      # garbage, some empty
+            s.sendto(advert(1, 1, key)[:60], to)                          # truncated
+            s.sendto(advert(1, 2, key) + bytes(3000), to)                 # oversized
+            for n in range(20):
+                pace()
+                s.sendto(advert(1, 100 + n, b"not the cluster key"), to)  # forged: priority 254, MASTER
+            for n in range(20):
+                pace()
+                s.sendto(advert(1, 200 + n, key), to)                     # replayed: an epoch m3 left long ago
+            """
+        try Data(sender.utf8).write(to: lab.dir.appendingPathComponent("hostile.py"))
+        let sent = lab.ns("m3", "python3 \(lab.dir.path)/hostile.py")
+        XCTAssertEqual(sent.status, 0, sent.output)
+        Thread.sleep(forTimeInterval: 0.5)
+        let status = lab.vipctl(1, "status --json").output
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], status)
+        let counters = try XCTUnwrap(document["counters"] as? [String: Any], status)
+        XCTAssertGreaterThanOrEqual(counters["malformed"] as? Int ?? 0, 150, "\(counters)")
+        XCTAssertEqual(counters["authFailures"] as? Int, 20, "\(counters)")
+        XCTAssertEqual(counters["replays"] as? Int, 20, "\(counters)")
+        let vip = try XCTUnwrap((document["vips"] as? [[String: Any]])?.first)
+        XCTAssertEqual(vip["state"] as? String, "MASTER", "the forged MASTER adverts of priority 254 changed nothing")
+        XCTAssertEqual(lab.holders(), [1])
+        XCTAssertTrue(lab.clientPings())
+        XCTAssertEqual(lab.agents.values.filter(\.isRunning).count, 3, "no agent crashed")
+    }
 }
