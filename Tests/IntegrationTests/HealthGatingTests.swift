@@ -142,6 +142,9 @@ final class HealthGatingTests: XCTestCase {
         print(String(format: "adverts while the check hangs: %d in 2s, worst gap %.0f ms (advertInterval 100 ms)",
                      times.count, worst * 1000))
         XCTAssertLessThan(worst, 1.5 * advertInterval, "a hanging check delayed an advert")
+
+        try api.set(1, "ok")
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 5), "answering again, m1 preempts back")
     }
 
     /// The first server of a new cluster: no healthy peer, a check that never passed; it takes
