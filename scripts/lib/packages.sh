@@ -1,0 +1,36 @@
+# Shared by scripts/test, scripts/demo-lab and .ci/run: the Debian packages the project needs,
+# installed when missing (as root; otherwise the command to run is printed).
+#
+#   need_packages build        the C libraries vip-agent links (libnl-route-3, libnet, libsystemd)
+#   need_packages lab          + what the namespace lab uses (iproute2, ping)
+#   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
+#                                script, ovsdb-server and the OVN/OVS schemas)
+
+PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
+PACKAGES_LAB=(iproute2 iputils-ping procps)
+PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch)
+
+need_packages() {
+    local wanted=("${PACKAGES_BUILD[@]}") missing=() p
+    case "${1:-build}" in
+        lab) wanted+=("${PACKAGES_LAB[@]}") ;;
+        test) wanted+=("${PACKAGES_LAB[@]}" "${PACKAGES_TEST[@]}") ;;
+    esac
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing Debian packages: ${missing[*]}" >&2
+        echo "install them with: sudo apt-get install ${missing[*]}" >&2
+        return 1
+    fi
+    echo "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The OVN/OVS packages start system daemons on install; the tests run their own servers.
+    if [[ " ${missing[*]} " == *" ovn-central "* || " ${missing[*]} " == *" openvswitch-switch "* ]]; then
+        systemctl stop ovn-central openvswitch-switch >/dev/null 2>&1 || true
+    fi
+}
