@@ -35,6 +35,14 @@ public struct Election: Sendable {
     private var outrankedMaster: String?
     /// Set when a peer that was unknown or silent is heard again; cleared by `evaluate`.
     private var peerReturned = false
+    /// Peers heard again after falling silent, with the newest advert so far and when it counts.
+    /// When a link comes back, the kernel delivers the adverts it queued while it resolved the
+    /// peer's address, oldest first, within a few milliseconds: taken one by one they replay
+    /// states that are over (healthy, unhealthy, healthy …) and make the others flap. So a
+    /// returning peer's adverts are collected for a moment and only the newest is believed.
+    private var returning: [String: (body: AdvertBody, settleAt: Instant)] = [:]
+    /// How long a returning peer's adverts are collected: its advert interval, at most 100 ms.
+    static let returnSettleCap: Int64 = 100_000_000
     /// End of a step-down hold: the node ranks below its peers until then.
     public private(set) var demotedUntil: Instant?
     private var stopped = false
@@ -63,7 +71,7 @@ public struct Election: Sendable {
             transition(to: .backup, "started", now, &step)
         case .advertReceived(let body):
             guard startedAt != nil, body.routerId == config.routerId, body.nodeName != me.name else { return [] }
-            record(body, now)
+            admit(body, now, &step)
         case .timerFired:
             break
         case .healthChanged(let h):
@@ -79,6 +87,7 @@ public struct Election: Sendable {
             return shutdown(now)
         }
         guard startedAt != nil else { return step.actions }
+        settleReturningPeers(now)
         if let until = demotedUntil, until <= now {
             demotedUntil = nil
             step.advertise = true
@@ -132,6 +141,31 @@ public struct Election: Sendable {
         var actions: [ElectionAction] = []
         var advertise = false
         var wakeups: [Instant] = []
+    }
+
+    /// An advert of a known peer that had fallen silent starts (or joins) its settling window;
+    /// anything else is recorded at once. A resign always counts at once.
+    private mutating func admit(_ body: AdvertBody, _ now: Instant, _ step: inout Step) {
+        let name = body.nodeName
+        if body.isResign {
+            returning[name] = nil
+            record(body, now)
+        } else if let pending = returning[name] {
+            returning[name] = (body, pending.settleAt)
+        } else if let peer = peers.first(where: { $0.name == name }), !peer.isAlive(at: now) {
+            let settle = min(Int64(body.advertIntervalMilliseconds) * 1_000_000, Self.returnSettleCap)
+            returning[name] = (body, now + settle)
+            step.wakeups.append(now + settle)
+        } else {
+            record(body, now)
+        }
+    }
+
+    private mutating func settleReturningPeers(_ now: Instant) {
+        for (name, pending) in returning where pending.settleAt <= now {
+            returning[name] = nil
+            record(pending.body, now)
+        }
     }
 
     private mutating func record(_ body: AdvertBody, _ now: Instant) {
@@ -296,6 +330,7 @@ public struct Election: Sendable {
         var t = nextAdvertAt
         for p in peers where p.isAlive(at: now) && p.expires < t { t = p.expires }
         for w in wakeups where w > now && w < t { t = w }
+        for p in returning.values where p.settleAt > now && p.settleAt < t { t = p.settleAt }
         if let d = demotedUntil, d < t { t = d }
         return t
     }
