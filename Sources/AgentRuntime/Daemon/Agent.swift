@@ -230,7 +230,12 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     func updateHealth(_ group: VIPGroup, cause: String? = nil) {
         group.healthInput.checks = group.config.checks.map { ($0, checks?.state(of: $0) ?? .unknown) }
         let (health, why) = HealthGate.evaluate(group.healthInput)
+        let before = group.election.health
         group.setHealth(health, why: why, cause: cause ?? why)
+        if health != before {
+            logger.notice("\(group.name): \(health)\(why.map { ": \($0)" } ?? "")",
+                          metadata: ["vip": "\(group.name)", "health": "\(health)"])
+        }
     }
 
     // MARK: - Announcements
