@@ -265,11 +265,16 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     // MARK: - Transitions
 
     func recordTransition(_ group: VIPGroup, from: GroupState, to: GroupState, reason: String) {
-        logger.notice("\(group.name): \(from.rawValue) → \(to.rawValue): \(reason)",
-                      metadata: ["vip": "\(group.name)", "state": "\(to.rawValue)", "reason": "\(reason)"])
-        history.append(HistoryEntry(time: isoTimestamp(Date()), vip: group.name, from: from.rawValue,
+        recordTransition(of: group.name, from: from, to: to, reason: reason)
+    }
+
+    /// Log, history, metrics and watchers for one transition of a VIP or of the gateway group.
+    func recordTransition(of name: String, from: GroupState, to: GroupState, reason: String) {
+        logger.notice("\(name): \(from.rawValue) → \(to.rawValue): \(reason)",
+                      metadata: ["vip": "\(name)", "state": "\(to.rawValue)", "reason": "\(reason)"])
+        history.append(HistoryEntry(time: isoTimestamp(Date()), vip: name, from: from.rawValue,
                                     to: to.rawValue, reason: reason))
-        observers.transition(vip: group.name, to: to.rawValue)
+        observers.transition(vip: name, to: to.rawValue)
         observers.changed()
     }
 }

@@ -4,11 +4,10 @@ import MetricsExport
 enum MetricsBridge {
     static func attach(_ metrics: AgentMetrics, to agent: Agent) {
         let vipByRouterId = Dictionary(agent.configuration.vips.map { ($0.routerId, $0.name) }) { a, _ in a }
-        // Attached before the agent starts, so normally INIT; export where a group is if not.
+        // Attached before the agent starts (OperatorSurfaces.open): every group is still INIT,
+        // and the transitions that follow move the state gauge.
         for vip in agent.configuration.vips {
-            let group = agent.groups.first { $0.name == vip.name }
-            metrics.registerVIP(vip.name, state: group?.election.state.rawValue ?? "INIT",
-                                effectivePriority: Int(group?.election.effectivePriority ?? vip.priority))
+            metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
         }
         agent.gatewayLink.map { link in
             Task {

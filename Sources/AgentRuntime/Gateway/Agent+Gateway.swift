@@ -47,12 +47,7 @@ extension Agent {
 
     private func gatewayChanged(_ group: GatewayGroup, _ action: ElectionAction?) {
         if case .transition(let from, let to, let reason)? = action {
-            logger.notice("gateway: \(from.rawValue) → \(to.rawValue): \(reason)",
-                          metadata: ["vip": "gateway", "state": "\(to.rawValue)", "reason": "\(reason)"])
-            history.append(HistoryEntry(time: isoTimestamp(Date()), vip: "gateway", from: from.rawValue,
-                                        to: to.rawValue, reason: reason))
-            observers.transition(vip: "gateway", to: to.rawValue)
-            observers.changed()
+            recordTransition(of: "gateway", from: from, to: to, reason: reason)
         }
         let published = (group.election.state == .master, group.ranking(nodeNames: nodeNames, ownNode: identity.name))
         if let last = group.lastPublished, last.0 == published.0, last.1 == published.1 { return }
