@@ -149,6 +149,10 @@ final class FailoverTests: XCTestCase {
         XCTAssertNotNil(waitFor(2) { lab.holds(1, on: "eth0") })
         XCTAssertTrue(lab.clientPings())
         XCTAssertEqual(lab.holders(), [1])
+        // For the milliseconds between the steps of a move no interface holds the node address:
+        // that is not a fault, and nobody else takes the VIP.
+        XCTAssertNil(lab.logTime(1, containing: "api: MASTER → FAULT", after: moved), "m1 faulted during a move")
+        XCTAssertNil(lab.logTime(2, containing: "api: BACKUP → MASTER", after: moved), "m2 took over during a move")
     }
 
     func testASecondAgentOnTheSameHostRefusesWithoutTouchingTheVIP() throws {

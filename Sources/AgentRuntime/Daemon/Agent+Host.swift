@@ -71,8 +71,8 @@ extension Agent {
     }
 
     private func resolve(_ group: VIPGroup, _ snapshot: HostSnapshot) {
-        let resolution = InterfaceResolver.resolve(configured: group.config.interface, vip: group.vip,
-                                                   prefixLength: group.config.prefixLength, snapshot: snapshot)
+        let resolution = debouncedResolution(group, InterfaceResolver.resolve(
+            configured: group.config.interface, vip: group.vip, prefixLength: group.config.prefixLength, snapshot: snapshot))
         if resolution != group.resolution {
             let text = resolution.interface.map { "\($0)\(resolution.reason.map { " (\($0))" } ?? "")" }
                 ?? "none: \(resolution.fault ?? "no interface")"
@@ -99,6 +99,25 @@ extension Agent {
             return true
         }
         return now - since >= hold ? false : true
+    }
+
+    /// Losing the interface counts only once it has lasted `linkDownHold`, as carrier loss does:
+    /// Kube-OVN moves the node's address from the port to the bridge in steps (enslave the
+    /// port, delete the address, add it on the bridge), and for those milliseconds no interface
+    /// holds it. Meanwhile the VIP stays where it is, and no fault hands it to another node.
+    private func debouncedResolution(_ group: VIPGroup, _ fresh: InterfaceResolver.Resolution) -> InterfaceResolver.Resolution {
+        guard fresh.interface == nil, group.resolution.interface != nil else {
+            group.interfaceLostSince = nil
+            return fresh
+        }
+        let now = NIODeadline.now()
+        let hold = group.linkDownHold
+        guard let since = group.interfaceLostSince else {
+            group.interfaceLostSince = now
+            loop.scheduleTask(in: hold + .milliseconds(5)) { [weak self] in self?.refreshHost() }
+            return group.resolution
+        }
+        return now - since >= hold ? fresh : group.resolution
     }
 
     private func takeSnapshot() -> HostSnapshot? {

@@ -35,6 +35,9 @@ final class VIPGroup {
     /// When the interface lost its carrier (nil while it has one), and how long that must last
     /// before it counts: twice the advert interval, at least 200 ms.
     var carrierLostSince: NIODeadline?
+    /// When the resolution last lost its interface (nil while it has one); like carrier loss,
+    /// it counts only once it has lasted `linkDownHold`.
+    var interfaceLostSince: NIODeadline?
     var linkDownHold: TimeAmount { max(config.advertInterval.timeAmount * 2, .milliseconds(200)) }
 
     var advertsSent: UInt64 = 0
