@@ -87,18 +87,8 @@ extension Agent {
     /// Carrier loss counts only once it has lasted `linkDownHold`: a bridge that has just taken
     /// the port (the re-homing case) comes up within milliseconds and must not cause a failover.
     private func debouncedCarrier(_ group: VIPGroup, _ carrier: Bool?) -> Bool? {
-        guard carrier == false else {
-            group.carrierLostSince = nil
-            return carrier
-        }
-        let now = NIODeadline.now()
-        let hold = group.linkDownHold
-        guard let since = group.carrierLostSince else {
-            group.carrierLostSince = now
-            loop.scheduleTask(in: hold + .milliseconds(5)) { [weak self] in self?.refreshHost() }
-            return true
-        }
-        return now - since >= hold ? false : true
+        let lost = carrier == false
+        return lossCounts(lost, since: &group.carrierLostSince, hold: group.linkDownHold) || !lost ? carrier : true
     }
 
     /// Losing the interface counts only once it has lasted `linkDownHold`, as carrier loss does:
@@ -106,18 +96,24 @@ extension Agent {
     /// port, delete the address, add it on the bridge), and for those milliseconds no interface
     /// holds it. Meanwhile the VIP stays where it is, and no fault hands it to another node.
     private func debouncedResolution(_ group: VIPGroup, _ fresh: InterfaceResolver.Resolution) -> InterfaceResolver.Resolution {
-        guard fresh.interface == nil, group.resolution.interface != nil else {
-            group.interfaceLostSince = nil
-            return fresh
+        let lost = fresh.interface == nil && group.resolution.interface != nil
+        return lossCounts(lost, since: &group.interfaceLostSince, hold: group.linkDownHold) || !lost ? fresh : group.resolution
+    }
+
+    /// Whether a loss counts yet: only once it has lasted `hold` since it began (`since`, kept
+    /// by the caller); a host refresh is scheduled for the moment it would.
+    private func lossCounts(_ lost: Bool, since: inout NIODeadline?, hold: TimeAmount) -> Bool {
+        guard lost else {
+            since = nil
+            return false
         }
         let now = NIODeadline.now()
-        let hold = group.linkDownHold
-        guard let since = group.interfaceLostSince else {
-            group.interfaceLostSince = now
+        guard let start = since else {
+            since = now
             loop.scheduleTask(in: hold + .milliseconds(5)) { [weak self] in self?.refreshHost() }
-            return group.resolution
+            return false
         }
-        return now - since >= hold ? fresh : group.resolution
+        return now - start >= hold
     }
 
     private func takeSnapshot() -> HostSnapshot? {
