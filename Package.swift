@@ -1,14 +1,10 @@
 // swift-tools-version:6.0
+// vip-agent runs on Linux only (netlink, libnet, libsystemd, AF_PACKET): no Apple platform is
+// declared. Every target builds in the Swift 6 language mode (the tools version's default).
 import PackageDescription
-
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
-// The election core and its simulation run optimized even in debug builds: the deterministic
-// simulation plays thousands of seeded schedules per test run and is 8× faster with -O.
-let optimized: [SwiftSetting] = v5 + [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "vip-agent",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vip-agent", targets: ["VIPAgent"]),
         .executable(name: "vipctl", targets: ["vipctl"]),
@@ -33,17 +29,17 @@ let package = Package(
                        providers: [.apt(["libsystemd-dev"])]),
 
         // Pure modules.
+        .target(name: "BasicTypes"),
         .target(name: "ElectionProtocol",
-                dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-                swiftSettings: optimized),
-        .target(name: "AgentConfig",
-                dependencies: ["Yams"],
-                swiftSettings: v5),
-        .target(name: "StatusProtocol", swiftSettings: v5),
+                dependencies: ["BasicTypes", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AgentConfig", dependencies: ["BasicTypes", "Yams"]),
+        .target(name: "HostModel", dependencies: ["BasicTypes"]),
+        .target(name: "NodeCore", dependencies: ["BasicTypes", "ElectionProtocol", "AgentConfig", "HostModel"]),
+        .target(name: "StatusProtocol"),
 
         // Host and network I/O.
-        .target(name: "HostPlumbing", dependencies: ["CNetlink"], swiftSettings: v5),
-        .target(name: "GratuitousARP", dependencies: ["CLibnet"], swiftSettings: v5),
+        .target(name: "HostPlumbing", dependencies: ["CNetlink", "BasicTypes", "HostModel"]),
+        .target(name: "GratuitousARP", dependencies: ["CLibnet"]),
         .target(name: "HealthChecks",
                 dependencies: [
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -51,9 +47,8 @@ let package = Package(
                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "Logging", package: "swift-log"),
-                    "GratuitousARP",
-                ],
-                swiftSettings: v5),
+                    "GratuitousARP", "BasicTypes",
+                ]),
         .target(name: "OVSDB",
                 dependencies: [
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -61,8 +56,7 @@ let package = Package(
                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
-                ],
-                swiftSettings: v5),
+                ]),
 
         // Operator surfaces: the vipctl socket server, Prometheus export, systemd.
         .target(name: "ControlSocket",
@@ -71,8 +65,7 @@ let package = Package(
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
-                ],
-                swiftSettings: v5),
+                ]),
         .target(name: "MetricsExport",
                 dependencies: [
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -80,59 +73,55 @@ let package = Package(
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "Logging", package: "swift-log"),
-                ],
-                swiftSettings: v5),
+                ]),
         .target(name: "SystemdIntegration",
-                dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: v5),
+                dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]),
         // Kube-OVN external gateway: OVN NB Gateway_Chassis priorities follow the election.
         .target(name: "GatewayFailover",
-                dependencies: ["OVSDB", "StatusProtocol", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: v5),
+                dependencies: ["OVSDB", "StatusProtocol", .product(name: "Logging", package: "swift-log")]),
 
         // The daemon, wired from the modules above.
         .target(name: "AgentRuntime",
                 dependencies: [
-                    "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
+                    "NodeCore", "BasicTypes", "HostModel", "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
                     "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport", "OVSDB", "GatewayFailover",
                     "SystemdIntegration",
                     .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                ],
-                swiftSettings: v5),
+                ]),
         .executableTarget(name: "VIPAgent",
                           dependencies: [
                               "AgentRuntime", "AgentConfig",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                          ],
-                          swiftSettings: v5),
+                          ]),
         .executableTarget(name: "vipctl",
                           dependencies: [
                               "StatusProtocol",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                          ],
-                          swiftSettings: v5),
+                          ]),
 
         // Tests: one target per module, plus the network-namespace suite.
-        .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol"], swiftSettings: optimized),
-        .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig"], swiftSettings: v5),
-        .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"], swiftSettings: v5),
-        .testTarget(name: "HostPlumbingTests", dependencies: ["HostPlumbing", "GratuitousARP"], swiftSettings: v5),
-        .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"], swiftSettings: v5),
-        .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"], swiftSettings: v5),
-        .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"], swiftSettings: v5),
-        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport"], swiftSettings: v5),
-        .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"], swiftSettings: v5),
-        .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"], swiftSettings: v5),
-        .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig"], swiftSettings: v5),
-        .testTarget(name: "AgentRuntimeTests",
-                    dependencies: ["AgentRuntime", "ElectionProtocol", "HostPlumbing", "HealthChecks"],
-                    swiftSettings: v5),
-        .testTarget(name: "IntegrationTests", dependencies: ["StatusProtocol"], swiftSettings: v5),
+        // Shared by the test targets: seeded randomness, shell, namespaces, ports, fixtures.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol", "TestSupport"]),
+        .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "AgentConfig", "BasicTypes", "ElectionProtocol", "HostModel", "TestSupport"]),
+        .testTarget(name: "BasicTypesTests", dependencies: ["BasicTypes"]),
+        .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig", "BasicTypes"]),
+        .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),
+        .testTarget(name: "HostPlumbingTests", dependencies: ["HostPlumbing", "HostModel", "BasicTypes", "GratuitousARP"]),
+        .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"]),
+        .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"]),
+        .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"]),
+        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport"]),
+        .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"]),
+        .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig", "BasicTypes"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["StatusProtocol"]),
     ]
 )

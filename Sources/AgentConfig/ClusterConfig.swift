@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// `cluster:` — who the peers are and how adverts are authenticated.
 public struct ClusterConfig: Sendable, Equatable {
     public static let defaultPort: UInt16 = 5450

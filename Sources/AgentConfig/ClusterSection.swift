@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// `cluster:` — port, bind address, peers and the shared key.
 enum ClusterSection {
     static let keys = ["port", "bind", "peers", "authKeyFile", "insecure"]

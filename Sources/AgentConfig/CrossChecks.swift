@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// Rules that span entries or sections: uniqueness, references between sections, and
 /// addresses that must not collide. Values whose own key already has a problem are skipped,
 /// so one mistake is reported once.

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// Pure checks of single values. Each returns `nil` when the value is fine, else the message.
 public enum FieldRules {
     /// Linux `IFNAMSIZ` - 1.

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// One entry of `healthChecks:`, with rise/fall hysteresis.
 public struct HealthCheckConfig: Sendable, Equatable {
     public var name: String

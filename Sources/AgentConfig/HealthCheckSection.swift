@@ -1,3 +1,4 @@
+import BasicTypes
 import Yams
 
 /// `healthChecks:` — named probes with rise/fall, exactly one kind each.

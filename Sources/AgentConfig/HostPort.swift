@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// A `host:port` endpoint such as `127.0.0.1:9450`, `[::1]:9450` or `localhost:9450`.
 public struct HostPort: Hashable, Sendable, CustomStringConvertible {
     public var host: String

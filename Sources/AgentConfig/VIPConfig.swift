@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// One entry of `vips:` — a floating address and the election group that owns it.
 public struct VIPConfig: Sendable, Equatable {
     public static let autoInterface = "auto"

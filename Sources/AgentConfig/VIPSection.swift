@@ -1,3 +1,4 @@
+import BasicTypes
 import Yams
 
 /// `vips:` — each floating address and its election group.

@@ -16,16 +16,20 @@ public enum AgentMain {
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { shutdown([loopGroup, checkGroup]) }
-        let agent: Agent
+        let agent: AgentHandle
         do {
             let chassis = try await GatewayChassis.resolve(configuration.externalGateway, logger: logger)
-            agent = try Agent(configuration: configuration, logger: logger, loop: loopGroup.next(),
-                              checkLoopGroup: checkGroup, gatewayChassis: chassis)
+            let loop = loopGroup.next()
+            // The agent is made on its own loop and never leaves it.
+            agent = try await loop.submit {
+                AgentHandle(try Agent(configuration: configuration, logger: logger, loop: loop,
+                                      checkLoopGroup: checkGroup, gatewayChassis: chassis))
+            }.get()
         } catch {
             logger.critical("cannot start: \(error)")
             return 1
         }
-        let service = AgentService(agent: agent, logger: logger)
+        let service = AgentService(agent: agent, settings: configuration.status, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
@@ -40,12 +44,14 @@ public enum AgentMain {
 
 /// The agent as a service-lifecycle service: start, wait for the shutdown signal, resign.
 struct AgentService: Service {
-    let agent: Agent
+    let agent: AgentHandle
+    let settings: StatusConfig
     let logger: Logger
 
     func run() async throws {
-        let transport = try await agent.openTransport().get()
-        let surfaces = try await agent.loop.submit { OperatorSurfaces.attach(agent: agent, logger: logger) }.get()
+        let transport = try await agent.flatOnLoop { $0.openTransport() }
+        let surfaces = OperatorSurfaces(agent: agent, settings: settings, logger: logger)
+        try await agent.onLoop { surfaces.attach(to: $0) }
         // The control socket and the metrics endpoint first: a second agent on the same host
         // fails here, before it has touched any address.
         do {
@@ -57,18 +63,18 @@ struct AgentService: Service {
             throw error
         }
         do {
-            try await agent.loop.submit { try agent.start(transport: transport) }.get()
+            try await agent.onLoop { try $0.start(transport: transport) }
         } catch {
             logger.critical("cannot start: \(error)")
-            try? await agent.loop.flatSubmit { agent.shutdown() }.get()
+            try? await agent.flatOnLoop { $0.shutdown() }
             await surfaces.stop()
             throw error
         }
         await surfaces.ready()
         try? await gracefulShutdown()
         await surfaces.stopping()
-        try? await agent.loop.flatSubmit { agent.shutdown() }.get()
-        await agent.gatewayLink?.stop()
+        try? await agent.flatOnLoop { $0.shutdown() }
+        if let link = try? await agent.onLoop({ $0.gatewayLink }) { await link.stop() }
         await surfaces.stop()
         logger.info("stopped")
     }

@@ -1,3 +1,4 @@
+import BasicTypes
 /// The election state machine of one VIP group: sans-I/O, no clock, no socket.
 ///
 /// Every node advertises (backups too), so every node knows the ranking and the health of the

@@ -101,6 +101,7 @@ extension GatewayReconciler {
         lastWrite = Date()
         lastWriteResult = text
         writeObserver?(outcome)
+        publishStatus()
     }
 
     private func reportMissing(_ missing: [String]) {

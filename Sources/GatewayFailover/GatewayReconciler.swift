@@ -38,6 +38,7 @@ public actor GatewayReconciler {
     var dirty = false
     public internal(set) var counters = GatewayWriteCounters()
     var writeObserver: (@Sendable (GatewayWriteOutcome) -> Void)?
+    var statusObserver: (@Sendable (GatewayStatus) -> Void)?
 
     public init(config: GatewaySettings, logger: Logger) {
         self.settings = config
@@ -92,6 +93,18 @@ public actor GatewayReconciler {
         self.isMaster = isMaster
         self.ranking = ranking
         reconcile()
+        publishStatus()
+    }
+
+    /// `handler` is called with the status after every change that can move it (the
+    /// connection, the rows, an update, a write), so nobody needs to poll.
+    public func onStatus(_ handler: @escaping @Sendable (GatewayStatus) -> Void) {
+        statusObserver = handler
+        handler(status())
+    }
+
+    func publishStatus() {
+        statusObserver?(status())
     }
 
     /// `handler` is called after every write attempt (for metrics).
@@ -116,6 +129,7 @@ public actor GatewayReconciler {
             retryTimer = nil
         }
         reconcile()
+        publishStatus()
     }
 }
 

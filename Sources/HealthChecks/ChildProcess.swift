@@ -1,3 +1,4 @@
+import BasicTypes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

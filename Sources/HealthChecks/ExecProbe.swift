@@ -1,3 +1,4 @@
+import BasicTypes
 /// `exec` check: runs the command; healthy on exit 0. Output (stdout and stderr, first 4 KiB) gives
 /// the detail: "exit 3: boom". At the timeout the whole process group gets SIGKILL: "killed after 500ms".
 public final class ExecProbe: Probe {
@@ -23,7 +24,7 @@ public final class ExecProbe: Probe {
             }
         }
         let (success, detail) = result.map { Self.judge($0, command: command, timeout: timeout) }
-            ?? (false, "killed after \(timeout.shortText), still not reaped")
+            ?? (false, "killed after \(formatDuration(timeout)), still not reaped")
         return ProbeOutcome(success: success, detail: detail, duration: ContinuousClock.now - start)
     }
 
@@ -35,7 +36,7 @@ public final class ExecProbe: Probe {
         case let .signalled(signal, output):
             return (false, OutputText.joined("killed by signal \(signal)", OutputText.firstLine(output)))
         case .killedAtDeadline:
-            return (false, "killed after \(timeout.shortText)")
+            return (false, "killed after \(formatDuration(timeout))")
         case let .spawnFailed(code):
             return (false, "cannot run \(command.first ?? ""): \(String(cString: strerror(code)))")
         }

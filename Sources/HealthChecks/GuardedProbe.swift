@@ -1,3 +1,4 @@
+import BasicTypes
 /// Runs a probe so that one run never outlasts `timeout` plus `slack` for the caller, and runs never
 /// overlap: when an earlier run is still going (a misbehaving probe that ignored its timeout), the next
 /// call does not start another one and fails at once with a detail that says so.
@@ -21,7 +22,7 @@ final class GuardedProbe: @unchecked Sendable {
             return nil
         }
         if let busySince {
-            let detail = "previous run still running after \((start - busySince).shortText)"
+            let detail = "previous run still running after \(formatDuration(start - busySince))"
             return ProbeOutcome(success: false, detail: detail, duration: .zero)
         }
         let outcome = await withDeadline(timeout + Self.slack) { [probe, inFlight] in
@@ -31,7 +32,7 @@ final class GuardedProbe: @unchecked Sendable {
         }
         if let outcome { return outcome }
         if Task.isCancelled { return nil }
-        return ProbeOutcome(success: false, detail: "timed out after \(timeout.shortText)",
+        return ProbeOutcome(success: false, detail: "timed out after \(formatDuration(timeout))",
                             duration: ContinuousClock.now - start)
     }
 }

@@ -1,3 +1,4 @@
+import BasicTypes
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -36,7 +37,7 @@ public final class HTTPSProbe: Probe {
 
     public func run(timeout: Duration) async -> ProbeOutcome {
         let start = ContinuousClock.now
-        let timedOut = "timed out after \(timeout.shortText)"
+        let timedOut = "timed out after \(formatDuration(timeout))"
         let result = await withDeadline(timeout) { [client, url] in
             await Self.fetch(client: client, url: url, timeout: timeout, timedOutText: timedOut)
         }

@@ -1,3 +1,4 @@
+import BasicTypes
 import NIOCore
 import NIOPosix
 
@@ -19,7 +20,7 @@ public final class TCPProbe: Probe {
 
     public func run(timeout: Duration) async -> ProbeOutcome {
         let start = ContinuousClock.now
-        let timedOut = "timed out after \(timeout.shortText)"
+        let timedOut = "timed out after \(formatDuration(timeout))"
         let result = await withDeadline(timeout) { [eventLoopGroup, host, port] in
             await Self.connect(group: eventLoopGroup, host: host, port: port, timeout: timeout)
         }

@@ -1,3 +1,4 @@
+import BasicTypes
 import CNetlink
 
 /// The text libnl gives for one of its (negative) error codes.
@@ -15,8 +16,8 @@ func forEachObject(in cache: OpaquePointer, _ body: (OpaquePointer) throws -> Vo
     }
 }
 
-/// A libnl nl_addr built from a HostAddress; released with `nl_addr_put`.
-func buildNlAddr(_ address: HostAddress, prefixLength: UInt8) -> OpaquePointer? {
+/// A libnl nl_addr built from a IPAddress; released with `nl_addr_put`.
+func buildNlAddr(_ address: IPAddress, prefixLength: UInt8) -> OpaquePointer? {
     let nlAddr = address.bytes.withUnsafeBytes { raw in
         nl_addr_build(address.family, raw.baseAddress, raw.count)
     }

@@ -1,3 +1,5 @@
+import HostModel
+import BasicTypes
 import CNetlink
 import Foundation
 
@@ -32,7 +34,7 @@ public final class NetlinkRoute: @unchecked Sendable {
 
     /// Adds `a`/32 (or /128) to `interface` with IFA_F_NOPREFIXROUTE (and IFA_F_NODAD for IPv6).
     /// Idempotent: an existing identical address is success.
-    public func addHostAddress(_ a: HostAddress, interface: String) throws {
+    public func addHostAddress(_ a: IPAddress, interface: String) throws {
         let label = "\(a)/\(a.bitWidth)"
         try locked {
             let index = try interfaceIndex(interface, operation: "adding", address: label)
@@ -59,7 +61,7 @@ public final class NetlinkRoute: @unchecked Sendable {
 
     /// Removes `a`/32 (or /128) from `interface`. Idempotent: an absent address, or an absent
     /// interface (which cannot hold it), is success.
-    public func removeHostAddress(_ a: HostAddress, interface: String) throws {
+    public func removeHostAddress(_ a: IPAddress, interface: String) throws {
         let label = "\(a)/\(a.bitWidth)"
         try locked {
             let index: Int32
@@ -83,7 +85,7 @@ public final class NetlinkRoute: @unchecked Sendable {
     /// Returns the names of the interfaces it was removed from. Tries every copy before throwing
     /// the first failure.
     @discardableResult
-    public func removeAddressEverywhere(_ a: HostAddress) throws -> [String] {
+    public func removeAddressEverywhere(_ a: IPAddress) throws -> [String] {
         try locked {
             let reader = SnapshotReader(socket: socket)
             var names: [Int32: String] = [:]
@@ -135,7 +137,7 @@ public final class NetlinkRoute: @unchecked Sendable {
     }
 
     /// Builds an rtnl_addr for `a`/prefix on the interface and hands it to `body`.
-    private func withAddressObject(_ a: HostAddress, prefixLength: UInt8, interfaceIndex: Int32, flags: UInt32,
+    private func withAddressObject(_ a: IPAddress, prefixLength: UInt8, interfaceIndex: Int32, flags: UInt32,
                                    operation: String, interface: String,
                                    _ body: (OpaquePointer) -> Int32) throws -> Int32 {
         let label = "\(a)/\(prefixLength)"

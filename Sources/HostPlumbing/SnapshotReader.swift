@@ -1,3 +1,5 @@
+import HostModel
+import BasicTypes
 import CNetlink
 #if canImport(Glibc)
 import Glibc
@@ -62,7 +64,7 @@ struct SnapshotReader {
     static func interfaceAddress(_ object: OpaquePointer, names: [Int32: String]) -> InterfaceAddress? {
         let family = rtnl_addr_get_family(object)
         guard family == AF_INET || family == AF_INET6,
-              let address = HostAddress(bytes: bytesOf(rtnl_addr_get_local(object))) else { return nil }
+              let address = IPAddress(bytes: bytesOf(rtnl_addr_get_local(object))) else { return nil }
         let index = Int32(rtnl_addr_get_ifindex(object))
         let prefix = rtnl_addr_get_prefixlen(object)
         return InterfaceAddress(interfaceIndex: index, interfaceName: names[index] ?? "#\(index)",

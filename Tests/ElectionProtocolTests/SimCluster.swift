@@ -1,3 +1,4 @@
+import TestSupport
 @testable import ElectionProtocol
 
 /// A simulated network of nodes running the real `Election`, driven by one seed.

@@ -1,12 +1,14 @@
+import HostModel
+import BasicTypes
 import XCTest
 import HostPlumbing
 
 final class InterfaceResolverTests: XCTestCase {
-    let vip = HostAddress("10.77.0.100")!
+    let vip = IPAddress("10.77.0.100")!
 
     private func address(_ link: LinkInfo, _ text: String, _ prefix: UInt8) -> InterfaceAddress {
         InterfaceAddress(interfaceIndex: link.index, interfaceName: link.name,
-                         address: HostAddress(text)!, prefixLength: prefix)
+                         address: IPAddress(text)!, prefixLength: prefix)
     }
 
     let lo = LinkInfo(index: 1, name: "lo")
@@ -145,7 +147,7 @@ final class InterfaceResolverTests: XCTestCase {
     }
 
     func testIPv6Holder() {
-        let v6 = HostAddress("fd00:77::100")!
+        let v6 = IPAddress("fd00:77::100")!
         let snapshot = HostSnapshot(links: [eno1, eno2],
                                     addresses: [address(eno1, "fe80::1", 64), address(eno2, "fd00:77::11", 64),
                                                 address(eno1, "10.77.0.11", 24)])
@@ -171,6 +173,6 @@ final class InterfaceResolverTests: XCTestCase {
                                     addresses: [address(eno2, "10.77.0.100", 32), address(eno1, "10.77.0.100", 24),
                                                 address(eno1, "10.77.0.100", 32), address(eno1, "10.77.0.11", 24)])
         XCTAssertEqual(snapshot.interfacesHolding(vip), ["eno1", "eno2"])
-        XCTAssertEqual(snapshot.interfacesHolding(HostAddress("10.77.0.99")!), [])
+        XCTAssertEqual(snapshot.interfacesHolding(IPAddress("10.77.0.99")!), [])
     }
 }

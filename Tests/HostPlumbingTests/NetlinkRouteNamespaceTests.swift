@@ -1,3 +1,5 @@
+import HostModel
+import BasicTypes
 import XCTest
 import HostPlumbing
 
@@ -22,7 +24,7 @@ final class NetlinkRouteNamespaceTests: XCTestCase {
     }
 
     func testAddAndRemoveIPv4HostAddress() throws {
-        let vip = HostAddress("10.77.0.100")!
+        let vip = IPAddress("10.77.0.100")!
         let route = try ns.enter { try NetlinkRoute() }
         try route.addHostAddress(vip, interface: "dummy0")
         let line = try addresses("dummy0").split(separator: "\n").first { $0.contains("10.77.0.100") }
@@ -41,7 +43,7 @@ final class NetlinkRouteNamespaceTests: XCTestCase {
     }
 
     func testAddAndRemoveIPv6HostAddress() throws {
-        let vip = HostAddress("fd00:77::100")!
+        let vip = IPAddress("fd00:77::100")!
         let route = try ns.enter { try NetlinkRoute() }
         try route.addHostAddress(vip, interface: "dummy1")
         let shown = try addresses("dummy1").split(separator: "\n").first { $0.contains("fd00:77::100") }
@@ -60,21 +62,21 @@ final class NetlinkRouteNamespaceTests: XCTestCase {
 
     func testAddOnMissingInterfaceNamesInterfaceAddressAndLibnlError() throws {
         let route = try ns.enter { try NetlinkRoute() }
-        XCTAssertThrowsError(try route.addHostAddress(HostAddress("10.77.0.100")!, interface: "nosuch0")) { error in
+        XCTAssertThrowsError(try route.addHostAddress(IPAddress("10.77.0.100")!, interface: "nosuch0")) { error in
             let text = String(describing: error)
             XCTAssertTrue(text.contains("nosuch0"), text)
             XCTAssertTrue(text.contains("10.77.0.100/32"), text)
             XCTAssertTrue(text.contains("adding"), text)
             XCTAssertGreaterThan((error as? HostError)?.libraryError.count ?? 0, 0, text)
         }
-        XCTAssertThrowsError(try route.addHostAddress(HostAddress("10.77.0.100")!, interface: "much-too-long-name0")) {
+        XCTAssertThrowsError(try route.addHostAddress(IPAddress("10.77.0.100")!, interface: "much-too-long-name0")) {
             XCTAssertTrue(String(describing: $0).contains("much-too-long-name0"))
         }
-        XCTAssertThrowsError(try route.addHostAddress(HostAddress("10.77.0.100")!, interface: ""))
+        XCTAssertThrowsError(try route.addHostAddress(IPAddress("10.77.0.100")!, interface: ""))
     }
 
     func testRemoveAddressEverywhere() throws {
-        let vip = HostAddress("10.77.0.100")!
+        let vip = IPAddress("10.77.0.100")!
         let route = try ns.enter { try NetlinkRoute() }
         try route.addHostAddress(vip, interface: "dummy0")
         try ns.ip("addr", "add", "10.77.0.100/24", "dev", "dummy1")
@@ -114,15 +116,15 @@ final class NetlinkRouteNamespaceTests: XCTestCase {
         let dummy0 = snapshot.addresses(on: "dummy0")
         XCTAssertTrue(dummy0.contains(InterfaceAddress(interfaceIndex: snapshot.link(named: "dummy0")!.index,
                                                        interfaceName: "dummy0",
-                                                       address: HostAddress("10.77.0.11")!, prefixLength: 24)), "\(dummy0)")
-        XCTAssertTrue(dummy0.contains { $0.address == HostAddress("fd00:77::11") && $0.prefixLength == 64 }, "\(dummy0)")
-        XCTAssertTrue(snapshot.addresses.contains { $0.interfaceName == "lo" && $0.address == HostAddress("127.0.0.1") })
+                                                       address: IPAddress("10.77.0.11")!, prefixLength: 24)), "\(dummy0)")
+        XCTAssertTrue(dummy0.contains { $0.address == IPAddress("fd00:77::11") && $0.prefixLength == 64 }, "\(dummy0)")
+        XCTAssertTrue(snapshot.addresses.contains { $0.interfaceName == "lo" && $0.address == IPAddress("127.0.0.1") })
 
         // The resolver on the real snapshot: veth0 is a port of br0 and nothing holds 10.88.0.0/24.
-        let r = InterfaceResolver.resolve(configured: "veth0", vip: HostAddress("10.88.0.100")!, prefixLength: 24,
+        let r = InterfaceResolver.resolve(configured: "veth0", vip: IPAddress("10.88.0.100")!, prefixLength: 24,
                                           snapshot: snapshot)
         XCTAssertEqual(r.interface, "br0")
-        let auto = InterfaceResolver.resolve(configured: "auto", vip: HostAddress("10.77.0.100")!, prefixLength: 24,
+        let auto = InterfaceResolver.resolve(configured: "auto", vip: IPAddress("10.77.0.100")!, prefixLength: 24,
                                              snapshot: snapshot)
         XCTAssertEqual(auto.interface, "dummy0")
     }

@@ -1,4 +1,6 @@
+import HostModel
 import AgentConfig
+import BasicTypes
 import ElectionProtocol
 import Foundation
 import GratuitousARP
@@ -6,46 +8,41 @@ import HealthChecks
 import HostPlumbing
 import Logging
 import NIOCore
+import NodeCore
 import StatusProtocol
 
-/// The running agent: one event loop carries the elections, their timers, the advert socket,
-/// host changes and announcements, so that no two decisions race. Everything below runs on
-/// `loop`; the public entry points hop onto it.
-final class Agent: GroupEnvironment, @unchecked Sendable {
+/// The running agent: the thin shell around `NodeCore`. One event loop owns it; every input
+/// (a datagram, a netlink change, a check report, an operator command, the timer) becomes a
+/// `NodeEvent` handed to the core with the monotonic time, and every `NodeEffect` the core
+/// returns is carried out here: sockets, netlink, gratuitous ARP, logs, history, metrics.
+///
+/// Confined to `loop`: not `Sendable`; other threads reach it through `NIOLoopBound`.
+final class Agent {
     let configuration: Configuration
     let logger: Logger
-    let loop: EventLoop
-    let identity: NodeIdentity
+    let loop: any EventLoop
     let startedAt = Date()
-    /// Boot epoch of the advert sequence: wall-clock nanoseconds at start, so it only grows.
-    let epoch = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
-    private var sequence: UInt64 = 0
-    private let key: AuthKey
-    var intake: AdvertIntake
+    private(set) var core: NodeCore
     private var transport: AdvertTransport?
     private var destinations: [SocketAddress] = []
     let route: NetlinkRoute
     private var monitor: NetlinkMonitor?
-    private(set) var groups: [VIPGroup] = []
     private(set) var checks: CheckSet?
-    private let checkLoopGroup: EventLoopGroup
+    private let checkLoopGroup: any EventLoopGroup
     var history = HistoryLog()
     private var announcers: [String: Announcer] = [:]
     var observers = AgentObservers()
-    private var pendingSends: [EventLoopFuture<[Error]>] = []
+    private var pendingSends: [EventLoopFuture<[any Error]>] = []
     private var stopping = false
-    /// Peers last heard, by source address, and the node name each speaks for in the VIP groups.
-    var lastHeard: [NodeAddress: Date] = [:]
-    var nodeNames: [NodeAddress: String] = [:]
-    /// The Kube-OVN external gateway group, when configured, and its link to the NB database.
-    let gatewayChassis: String?
-    var gateway: GatewayGroup?
+    private var timer: Scheduled<Void>?
+    /// Frames of gratuitous ARP / NA sent, per VIP.
+    private(set) var garpsSent: [String: UInt64] = [:]
+    /// The link to the OVN northbound reconciler, when the gateway group is configured.
     var gatewayLink: GatewayLink?
 
-    init(configuration: Configuration, logger: Logger, loop: EventLoop, checkLoopGroup: EventLoopGroup,
+    init(configuration: Configuration, logger: Logger, loop: any EventLoop, checkLoopGroup: any EventLoopGroup,
          gatewayChassis: String? = nil) throws {
         self.configuration = configuration
-        self.gatewayChassis = gatewayChassis
         self.logger = logger
         self.loop = loop
         self.checkLoopGroup = checkLoopGroup
@@ -53,13 +50,11 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         let own = cluster.bind
             ?? cluster.peers.lazy.compactMap { SourceAddress.towards($0, port: cluster.port) }.first
             ?? IPAddress(bytes: [127, 0, 0, 1])!
-        identity = NodeIdentity(name: configuration.node, address: NodeAddress(own))
-        key = AuthKey(bytes: cluster.authKey)
-        var routerIds = Set(configuration.vips.map(\.routerId))
-        if let gw = configuration.externalGateway { routerIds.insert(gw.routerId) }
-        intake = AdvertIntake(peers: Set(cluster.peers.map { NodeAddress($0) }), key: key,
-                              ownNames: Set([configuration.node] + (gatewayChassis.map { [$0] } ?? [])),
-                              routerIds: routerIds)
+        let identity = NodeIdentity(name: configuration.node, address: NodeAddress(own))
+        // Boot epoch of the advert sequence: wall-clock nanoseconds at start, so it only grows.
+        let epoch = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
+        core = NodeCore(settings: NodeSettings(configuration: configuration, identity: identity,
+                                               chassis: gatewayChassis, epoch: epoch))
         do {
             route = try NetlinkRoute()
         } catch {
@@ -67,40 +62,49 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         }
     }
 
+    var identity: NodeIdentity { core.identity }
+    var bound: NIOLoopBound<Agent> { NIOLoopBound(self, eventLoop: loop) }
+
     // MARK: - Life cycle (on the loop)
 
     /// Binds the election socket.
     func openTransport() -> EventLoopFuture<AdvertTransport> {
-        AdvertTransport.bind(
+        let bound = self.bound
+        return AdvertTransport.bind(
             on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger
-        ) { [weak self] source, buffer in
-            self?.received(buffer, from: source)
+        ) { source, buffer in
+            bound.value.received(buffer, from: source)
         }
     }
 
     /// A send error the kernel deems fatal (the route vanished while an interface was re-homed,
     /// say) closes a datagram channel: reopen it, so the election is never left deaf and mute.
     private func watch(_ transport: AdvertTransport) {
-        transport.channel.closeFuture.whenComplete { [weak self] _ in
-            guard let self, !self.stopping, self.transport === transport else { return }
-            self.logger.warning("the election socket closed unexpectedly; reopening it")
-            self.reopenTransport(after: .milliseconds(20))
+        let bound = self.bound
+        transport.channel.closeFuture.whenComplete { _ in
+            let agent = bound.value
+            guard !agent.stopping, agent.transport === transport else { return }
+            agent.logger.warning("the election socket closed unexpectedly; reopening it")
+            agent.reopenTransport(after: .milliseconds(20))
         }
     }
 
     private func reopenTransport(after delay: TimeAmount) {
-        loop.scheduleTask(in: delay) { [self] in
-            guard !stopping else { return }
-            openTransport().whenComplete { [self] result in
+        let bound = self.bound
+        loop.scheduleTask(in: delay) {
+            let agent = bound.value
+            guard !agent.stopping else { return }
+            agent.openTransport().whenComplete { result in
+                let agent = bound.value
                 switch result {
                 case .success(let fresh):
-                    guard !stopping else { _ = fresh.close(); return }
-                    transport = fresh
-                    watch(fresh)
-                    logger.notice("the election socket is open again")
+                    guard !agent.stopping else { _ = fresh.close(); return }
+                    agent.transport = fresh
+                    agent.watch(fresh)
+                    agent.logger.notice("the election socket is open again")
                 case .failure(let error):
-                    logger.error("reopening the election socket failed: \(error); retrying in 1s")
-                    reopenTransport(after: .seconds(1))
+                    agent.logger.error("reopening the election socket failed: \(error); retrying in 1s")
+                    agent.reopenTransport(after: .seconds(1))
                 }
             }
         }
@@ -119,32 +123,25 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
             configuration.vips.contains { $0.checks.contains(check.name) }
                 || configuration.externalGateway?.checks.contains(check.name) == true
         }
-        let checks = try CheckSet(configs: checkConfigs, eventLoopGroup: checkLoopGroup) { [weak self] report, changed in
-            guard let self else { return }
-            self.loop.execute { self.checkReported(report, changed: changed) }
+        let bound = self.bound
+        let loop = self.loop
+        let checks = try CheckSet(configs: checkConfigs, eventLoopGroup: checkLoopGroup) { report, changed in
+            loop.execute { bound.value.checkReported(report, changed: changed) }
         }
         self.checks = checks
-        let peerCount = configuration.cluster.peers.count
-        for vip in configuration.vips {
-            let group = VIPGroup(config: vip, identity: identity, peerCount: peerCount,
-                                 startupGrace: configuration.startupGrace, announce: configuration.announce,
-                                 loop: loop, environment: self,
-                                 initialHealth: vip.checks.isEmpty ? .healthy : .unknown)
-            groups.append(group)
-        }
         do {
-            monitor = try NetlinkMonitor { [weak self] in
-                guard let self else { return }
-                self.loop.execute { self.refreshHost() }
+            monitor = try NetlinkMonitor {
+                loop.execute { bound.value.refreshHost() }
             }
         } catch {
             throw AgentStartError("subscribing to netlink link and address events: \(error)")
         }
-        startGateway(peerCount: peerCount)
-        refreshHost()
+        startGatewayLink()
+        guard let snapshot = takeSnapshot() else {
+            throw AgentStartError("reading links and addresses failed")
+        }
+        feed(.start(snapshot))
         checks.start()
-        for group in groups { group.start() }
-        gateway?.start()
         observers.changed()
     }
 
@@ -152,96 +149,130 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     func shutdown() -> EventLoopFuture<Void> {
         loop.preconditionInEventLoop()
         guard !stopping else { return loop.makeSucceededVoidFuture() }
-        stopping = true
         logger.info("shutting down: resigning every VIP")
         checks?.stop()
         monitor?.stop()
         monitor = nil
-        for group in groups { group.shutdown() }
-        gateway?.shutdown()
+        timer?.cancel()
+        timer = nil
+        feed(.shutdown)
+        stopping = true
         observers.changed()
         let sends = pendingSends
         pendingSends = []
-        return EventLoopFuture.andAllComplete(sends, on: loop).flatMap { [self] in
-            announcers.values.forEach { $0.close() }
-            announcers = [:]
-            observers.finish()
-            return transport?.close() ?? loop.makeSucceededVoidFuture()
+        let bound = self.bound
+        return EventLoopFuture.andAllComplete(sends, on: loop).flatMap {
+            let agent = bound.value
+            agent.announcers.values.forEach { $0.close() }
+            agent.announcers = [:]
+            agent.observers.finish()
+            return agent.transport?.close() ?? agent.loop.makeSucceededVoidFuture()
         }
     }
 
-    // MARK: - Adverts
+    // MARK: - Events in
+
+    /// Hands one event to the core and carries out what it asks, in order.
+    @discardableResult
+    func feed(_ event: NodeEvent) -> [Reply] {
+        var replies: [Reply] = []
+        perform(core.handle(event, at: MonotonicClock.now()), replies: &replies)
+        return replies
+    }
 
     func received(_ buffer: ByteBuffer, from source: SocketAddress) {
         guard !stopping, let address = NodeAddress(source) else { return }
-        let bytes = Array(buffer.readableBytesView)
-        switch intake.admit(bytes, from: address) {
-        case .failure(let reason):
-            observers.dropped(reason)
-            if reason != .ownAdvert {
-                logger.debug("dropped a datagram from \(address): \(reason.rawValue)")
-            }
-        case .success(let advert):
-            lastHeard[address] = Date()
-            observers.advertReceived(routerId: advert.body.routerId)
-            for group in groups where group.routerId == advert.body.routerId {
-                nodeNames[address] = advert.body.nodeName
-                group.received(advert.body)
-            }
-            if let gateway, gateway.routerId == advert.body.routerId {
-                gateway.received(advert.body)
-            }
-        }
+        feed(.datagram(Array(buffer.readableBytesView), from: address))
     }
-
-    func sendAdvert(_ body: AdvertBody, for group: VIPGroup) {
-        send(body, label: group.name)
-    }
-
-    func send(_ body: AdvertBody, label: String) {
-        guard let transport else { return }
-        sequence &+= 1
-        let bytes = AdvertCodec.encode(Advert(body: body, epoch: epoch, sequence: sequence), key: key)
-        let sent = transport.send(bytes, to: destinations)
-        sent.whenSuccess { [weak self] errors in
-            guard let self, let first = errors.first else { return }
-            self.logger.debug("\(label): \(errors.count) advert(s) not sent: \(first)")
-        }
-        observers.advertSent(vip: label)
-        if stopping {
-            pendingSends.append(sent)
-        }
-    }
-
-    // MARK: - Health
 
     private func checkReported(_ report: CheckReport, changed: Bool) {
         observers.checkReported(report)
         guard changed, !stopping else { return }
         logger.notice("check \(report.name) is \(report.state.rawValue): \(report.changeReason ?? report.detail)",
                       metadata: ["check": "\(report.name)", "state": "\(report.state.rawValue)"])
-        for group in groups where group.config.checks.contains(report.name) {
-            updateHealth(group, cause: report.changeReason)
-        }
-        if let gateway, gateway.config.checks.contains(report.name) { updateGatewayHealth() }
+        feed(.check(name: report.name, state: Health(report.state), reason: report.changeReason))
         observers.changed()
     }
 
-    func updateHealth(_ group: VIPGroup, cause: String? = nil) {
-        group.healthInput.checks = group.config.checks.map { ($0, checks?.state(of: $0) ?? .unknown) }
-        let (health, why) = HealthGate.evaluate(group.healthInput)
-        let before = group.election.health
-        group.setHealth(health, why: why, cause: cause ?? why)
-        if health != before {
-            logger.notice("\(group.name): \(health)\(why.map { ": \($0)" } ?? "")",
-                          metadata: ["vip": "\(group.name)", "health": "\(health)"])
+    /// After any link or address event.
+    func refreshHost() {
+        guard !stopping, let snapshot = takeSnapshot() else { return }
+        feed(.host(snapshot))
+        observers.changed()
+    }
+
+    // MARK: - Effects out
+
+    private func perform(_ effects: [NodeEffect], replies: inout [Reply]) {
+        for effect in effects {
+            switch effect {
+            case .send(let bytes, let group):
+                send(bytes, label: group)
+            case .place(let vip, let address, let steps):
+                let failures = place(vip: vip, address: address, steps: steps)
+                perform(core.handle(.placed(vip: vip, failures: failures), at: MonotonicClock.now()), replies: &replies)
+            case .announce(let vip, let address, let interface):
+                announce(vip: vip, address: address, on: interface)
+            case .publishGateway(let isMaster, let ranking):
+                gatewayLink?.publish(isMaster: isMaster, ranking: ranking.map {
+                    GatewayMember(node: $0.node, chassis: $0.chassis, healthy: $0.healthy)
+                })
+            case .transition(let group, let from, let to, let reason):
+                recordTransition(of: group, from: from, to: to, reason: reason)
+            case .log(let level, let text, let group):
+                logger.log(level: Logger.Level(level), "\(text)", metadata: group.map { ["vip": "\($0)"] })
+            case .dropped(let reason, _):
+                observers.dropped(reason)
+            case .advertReceived(let group):
+                observers.advertReceived(group: group)
+            case .reply(let text, let isError):
+                replies.append(Reply(text: text, isError: isError))
+            case .armTimer(let at):
+                timer?.cancel()
+                let bound = self.bound
+                timer = loop.scheduleTask(deadline: MonotonicClock.deadline(at)) {
+                    bound.value.feed(.timer)
+                    bound.value.observers.changed()
+                }
+            }
         }
     }
 
-    // MARK: - Announcements
+    private func send(_ bytes: [UInt8], label: String) {
+        guard let transport else { return }
+        let sent = transport.send(bytes, to: destinations)
+        let logger = self.logger
+        sent.whenSuccess { errors in
+            guard let first = errors.first else { return }
+            logger.debug("\(label): \(errors.count) advert(s) not sent: \(first)")
+        }
+        observers.advertSent(vip: label)
+        if stopping || core.stopped {
+            pendingSends.append(sent)
+        }
+    }
 
-    func announce(_ group: VIPGroup) {
-        guard let interface = group.placedOn else { return }
+    /// Carries out placement steps with netlink; returns the refused ones.
+    private func place(vip: String, address: IPAddress, steps: [PlacementPlan.Step]) -> [PlacementFailure] {
+        var failures: [PlacementFailure] = []
+        for step in steps {
+            do {
+                switch step {
+                case .add(let interface):
+                    try route.addHostAddress(address, interface: interface)
+                    logger.info("\(vip): added \(address) on \(interface)", metadata: ["vip": "\(vip)"])
+                case .remove(let interface):
+                    try route.removeHostAddress(address, interface: interface)
+                    logger.info("\(vip): removed \(address) from \(interface)", metadata: ["vip": "\(vip)"])
+                }
+            } catch {
+                failures.append(PlacementFailure(step: step, error: "\(error)"))
+            }
+        }
+        return failures
+    }
+
+    private func announce(vip: String, address: IPAddress, on interface: String) {
         do {
             let announcer: Announcer
             if let cached = announcers[interface] {
@@ -250,26 +281,19 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
                 announcer = try Announcer(interface: interface)
                 announcers[interface] = announcer
             }
-            let frames = group.vip.isIPv4 ? try announcer.announceIPv4(group.vip.bytes)
-                                          : try announcer.announceIPv6(group.vip.bytes)
-            group.garpsSent &+= UInt64(frames)
-            observers.garpSent(vip: group.name, count: frames)
+            let frames = address.isIPv4 ? try announcer.announceIPv4(address.bytes)
+                                        : try announcer.announceIPv6(address.bytes)
+            garpsSent[vip, default: 0] &+= UInt64(frames)
+            observers.garpSent(vip: vip, count: frames)
         } catch {
             announcers[interface]?.close()
             announcers[interface] = nil
-            logger.warning("\(group.name): announcing \(group.vip) on \(interface) failed: \(error)",
-                           metadata: ["vip": "\(group.name)"])
+            logger.warning("\(vip): announcing \(address) on \(interface) failed: \(error)", metadata: ["vip": "\(vip)"])
         }
     }
 
-    // MARK: - Transitions
-
-    func recordTransition(_ group: VIPGroup, from: GroupState, to: GroupState, reason: String) {
-        recordTransition(of: group.name, from: from, to: to, reason: reason)
-    }
-
     /// Log, history, metrics and watchers for one transition of a VIP or of the gateway group.
-    func recordTransition(of name: String, from: GroupState, to: GroupState, reason: String) {
+    private func recordTransition(of name: String, from: GroupState, to: GroupState, reason: String) {
         logger.notice("\(name): \(from.rawValue) → \(to.rawValue): \(reason)",
                       metadata: ["vip": "\(name)", "state": "\(to.rawValue)", "reason": "\(reason)"])
         history.append(HistoryEntry(time: isoTimestamp(Date()), vip: name, from: from.rawValue,
@@ -277,9 +301,66 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
         observers.transition(vip: name, to: to.rawValue)
         observers.changed()
     }
+
+    // MARK: - Host
+
+    /// A copy of a VIP left by a crashed run would answer for a node that is not master.
+    private func removeStaleCopies() {
+        for vip in configuration.vips {
+            do {
+                let removed = try route.removeAddressEverywhere(vip.address)
+                if !removed.isEmpty {
+                    logger.notice("\(vip.name): removed a stale copy of \(vip.address) from \(removed.joined(separator: ", ")) (left by an earlier run)",
+                                  metadata: ["vip": "\(vip.name)"])
+                }
+            } catch {
+                logger.error("\(vip.name): removing stale copies of \(vip.address): \(error)", metadata: ["vip": "\(vip.name)"])
+            }
+        }
+    }
+
+    private func takeSnapshot() -> HostSnapshot? {
+        do {
+            return try route.snapshot()
+        } catch {
+            logger.error("reading links and addresses: \(error)")
+            return nil
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Agent: Sendable {}
+
+/// The core's answer to an operator command.
+struct Reply: Sendable {
+    let text: String
+    let isError: Bool
 }
 
 struct AgentStartError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Health {
+    init(_ state: CheckState) {
+        switch state {
+        case .healthy: self = .healthy
+        case .unhealthy: self = .unhealthy
+        case .unknown: self = .unknown
+        }
+    }
+}
+
+extension Logger.Level {
+    init(_ level: LogLevel) {
+        switch level {
+        case .debug: self = .debug
+        case .info: self = .info
+        case .notice: self = .notice
+        case .warning: self = .warning
+        case .error: self = .error
+        }
+    }
 }

@@ -3,18 +3,19 @@ import HealthChecks
 import StatusProtocol
 
 /// Something the agent did, for metrics.
-enum AgentEvent {
+enum AgentEvent: Sendable {
     case dropped(DropReason)
     case advertSent(vip: String)
-    case advertReceived(routerId: UInt8)
+    case advertReceived(group: String)
     case garpSent(vip: String, count: Int)
     case transition(vip: String, to: String)
     case check(CheckReport)
     case gateway(GatewayStatus)
+    case gatewayWrite(success: Bool)
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
-/// status document). Called on the agent's loop.
+/// status document). Called on the agent's loop, so the closures need not be `Sendable`.
 struct AgentObservers {
     var onEvent: [(AgentEvent) -> Void] = []
     var onChange: [() -> Void] = []
@@ -22,11 +23,12 @@ struct AgentObservers {
 
     func dropped(_ reason: DropReason) { emit(.dropped(reason)) }
     func advertSent(vip: String) { emit(.advertSent(vip: vip)) }
-    func advertReceived(routerId: UInt8) { emit(.advertReceived(routerId: routerId)) }
+    func advertReceived(group: String) { emit(.advertReceived(group: group)) }
     func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }
     func checkReported(_ report: CheckReport) { emit(.check(report)) }
     func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }
+    func gatewayWrite(success: Bool) { emit(.gatewayWrite(success: success)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

@@ -3,18 +3,10 @@ import MetricsExport
 /// Turns the agent's events into Prometheus metrics.
 enum MetricsBridge {
     static func attach(_ metrics: AgentMetrics, to agent: Agent) {
-        let vipByRouterId = Dictionary(agent.configuration.vips.map { ($0.routerId, $0.name) }) { a, _ in a }
         // Attached before the agent starts (OperatorSurfaces.open): every group is still INIT,
         // and the transitions that follow move the state gauge.
         for vip in agent.configuration.vips {
             metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
-        }
-        agent.gatewayLink.map { link in
-            Task {
-                await link.reconciler.onWrite { outcome in
-                    if case .succeeded = outcome { metrics.gatewayWrite(success: true) } else { metrics.gatewayWrite(success: false) }
-                }
-            }
         }
         var successes: [String: UInt64] = [:]   // per check, to tell whether the last run passed
         agent.observers.onEvent.append { [weak agent] event in
@@ -23,15 +15,17 @@ enum MetricsBridge {
                 metrics.dropped(reason: reason.rawValue)
             case .advertSent(let vip):
                 metrics.advertSent(vip: vip)
-            case .advertReceived(let routerId):
-                if let vip = vipByRouterId[routerId] { metrics.advertReceived(vip: vip) }
+            case .advertReceived(let group):
+                metrics.advertReceived(vip: group)
             case .garpSent(let vip, let count):
                 metrics.garpSent(vip: vip, count: count)
             case .transition(let vip, let to):
                 metrics.transition(vip: vip, to: to)
-                if let group = agent?.groups.first(where: { $0.name == vip }) {
+                if let group = agent?.core.vips.first(where: { $0.name == vip }) {
                     metrics.setEffectivePriority(vip: vip, Int(group.election.effectivePriority))
                 }
+            case .gatewayWrite(let success):
+                metrics.gatewayWrite(success: success)
             case .gateway(let status):
                 metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):

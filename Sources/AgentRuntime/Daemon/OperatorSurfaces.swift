@@ -1,3 +1,4 @@
+import AgentConfig
 import ControlSocket
 import Foundation
 import Logging
@@ -7,40 +8,40 @@ import SystemdIntegration
 
 /// The parts operators touch: the vipctl socket, /metrics and systemd (READY=1 once the first
 /// state is known, STATUS= on every change, WATCHDOG=1 from the agent's loop while it turns).
-final class OperatorSurfaces: @unchecked Sendable {
-    private let agent: Agent
+actor OperatorSurfaces {
+    private let agent: AgentHandle
+    private let settings: StatusConfig
     private let logger: Logger
-    private let broadcaster = StatusBroadcaster()
+    nonisolated let broadcaster = StatusBroadcaster()
+    nonisolated let notifier = SystemdNotifier.fromEnvironment()
     private var control: ControlServer?
     private var metricsServer: MetricsServer?
-    private let notifier = SystemdNotifier.fromEnvironment()
     private var watchdog: RepeatedTask?
 
-    private init(agent: Agent, logger: Logger) {
+    init(agent: AgentHandle, settings: StatusConfig, logger: Logger) {
         self.agent = agent
+        self.settings = settings
         self.logger = logger
     }
 
     /// Call on the agent's loop before `agent.start()`, so no event is missed.
-    static func attach(agent: Agent, logger: Logger) -> OperatorSurfaces {
-        let surfaces = OperatorSurfaces(agent: agent, logger: logger)
-        let broadcaster = surfaces.broadcaster
-        let notifier = surfaces.notifier
-        agent.observers.onChange.append { [weak agent] in
-            guard let agent else { return }
-            broadcaster.changed(on: agent.loop) { agent.statusDocument() }
-            _ = notifier?.status(agent.oneLineStatus())
+    nonisolated func attach(to agent: Agent) {
+        let broadcaster = self.broadcaster
+        let notifier = self.notifier
+        let bound = agent.bound
+        let loop = agent.loop
+        agent.observers.onChange.append {
+            broadcaster.changed(on: loop) { bound.value.statusDocument() }
+            _ = notifier?.status(bound.value.oneLineStatus())
         }
         agent.observers.onFinish.append { broadcaster.finish() }
-        return surfaces
     }
 
     /// Opens the metrics endpoint and the vipctl socket. Call before `agent.start()`: when
     /// either is taken (another agent runs), the agent stops before touching the host.
     func open() async throws {
-        let settings = agent.configuration.status
         let metrics = AgentMetrics()
-        try await agent.loop.submit { MetricsBridge.attach(metrics, to: self.agent) }.get()
+        try await agent.onLoop { MetricsBridge.attach(metrics, to: $0) }
         if let endpoint = settings.metricsEndpoint {
             let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger)
             try await server.start()
@@ -58,18 +59,18 @@ final class OperatorSurfaces: @unchecked Sendable {
     /// watchdog pings.
     func ready() async {
         guard let notifier else { return }
-        let line = (try? await agent.loop.submit { self.agent.oneLineStatus() }.get()) ?? "started"
+        let line = (try? await agent.onLoop { $0.oneLineStatus() }) ?? "started"
         _ = notifier.ready(status: line)
         if let every = notifier.watchdogInterval {
             // Pinged from the agent's own loop: a stuck loop stops the pings and systemd restarts us.
-            watchdog = agent.loop.scheduleRepeatedTask(initialDelay: .zero, delay: every.timeAmount) { _ in
+            watchdog = agent.loop.scheduleRepeatedTask(initialDelay: .zero, delay: .nanoseconds(every.nanoseconds)) { _ in
                 _ = notifier.watchdogPing()
             }
         }
     }
 
     /// The agent is about to resign.
-    func stopping() async {
+    func stopping() {
         _ = notifier?.stopping()
     }
 

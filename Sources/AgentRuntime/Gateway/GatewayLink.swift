@@ -1,18 +1,17 @@
-import Foundation
 import GatewayFailover
 import Logging
+import NIOConcurrencyHelpers
 import StatusProtocol
 
 /// Carries the gateway election's results to the `GatewayReconciler` in order (one consumer
-/// task, so updates never overtake each other) and keeps its latest status for `vipctl`.
-final class GatewayLink: @unchecked Sendable {
+/// task, so updates never overtake each other) and keeps its latest status for `vipctl`, which
+/// the reconciler pushes on every change.
+final class GatewayLink: Sendable {
     let reconciler: GatewayReconciler
     private let updates: AsyncStream<(Bool, [GatewayMember])>.Continuation
     private let stream: AsyncStream<(Bool, [GatewayMember])>
-    private var consumer: Task<Void, Never>?
-    private var poller: Task<Void, Never>?
-    private let lock = NSLock()
-    private var cached: GatewayStatus?
+    private let consumer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let cached = NIOLockedValueBox<GatewayStatus?>(nil)
 
     init(settings: GatewaySettings, logger: Logger) {
         reconciler = GatewayReconciler(config: settings, logger: logger)
@@ -20,45 +19,37 @@ final class GatewayLink: @unchecked Sendable {
     }
 
     /// Connects (in the background: an unreachable database is reported, never fatal).
-    func start(onStatus: @escaping @Sendable (GatewayStatus) -> Void) {
+    func start(onWrite: @escaping @Sendable (GatewayWriteOutcome) -> Void,
+               onStatus: @escaping @Sendable (GatewayStatus) -> Void) {
         let reconciler = self.reconciler
         let stream = self.stream
-        consumer = Task {
+        let cached = self.cached
+        let task = Task {
+            await reconciler.onWrite(onWrite)
+            await reconciler.onStatus { status in
+                let changed = cached.withLockedValue { old in
+                    defer { old = status }
+                    return old != status
+                }
+                if changed { onStatus(status) }
+            }
             await reconciler.start()
             for await (isMaster, ranking) in stream {
                 await reconciler.update(isMaster: isMaster, ranking: ranking)
-                self.store(await reconciler.status(), onStatus)
             }
         }
-        poller = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                self.store(await reconciler.status(), onStatus)
-            }
-        }
+        consumer.withLockedValue { $0 = task }
     }
 
     func publish(isMaster: Bool, ranking: [GatewayMember]) {
         updates.yield((isMaster, ranking))
     }
 
-    var status: GatewayStatus? {
-        lock.lock(); defer { lock.unlock() }
-        return cached
-    }
+    var status: GatewayStatus? { cached.withLockedValue { $0 } }
 
     func stop() async {
         updates.finish()
-        poller?.cancel()
-        await consumer?.value
+        await consumer.withLockedValue { $0 }?.value
         await reconciler.stop()
-    }
-
-    private func store(_ status: GatewayStatus, _ onStatus: (GatewayStatus) -> Void) {
-        lock.lock()
-        let changed = cached != status
-        cached = status
-        lock.unlock()
-        if changed { onStatus(status) }
     }
 }

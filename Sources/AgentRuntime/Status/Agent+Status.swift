@@ -2,9 +2,10 @@ import AgentConfig
 import ElectionProtocol
 import Foundation
 import HealthChecks
+import NodeCore
 import StatusProtocol
 
-/// The status document (CONTRACT.md) from the agent's state; on the loop.
+/// The status document (CONTRACT.md) from the core's state; on the loop.
 extension Agent {
     func statusDocument() -> StatusDocument {
         let now = MonotonicClock.now()
@@ -12,7 +13,7 @@ extension Agent {
         func wall(_ instant: Instant) -> String {
             isoTimestamp(wallNow.addingTimeInterval(-Double(now - instant) / 1e9))
         }
-        let vips = groups.map { group -> VIPStatus in
+        let vips = core.vips.map { group -> VIPStatus in
             let e = group.election
             let master = e.master(at: now).map { MasterRef(node: $0.name, address: $0.address.description) }
             return VIPStatus(
@@ -30,15 +31,16 @@ extension Agent {
         }
         return StatusDocument(
             node: identity.name, version: VIPAgentVersion.current, vips: vips, checks: checks,
-            peers: peerStatuses(now: now), counters: counters(), drops: dropCounts(), gateway: gatewayStatus())
+            peers: peerStatuses(now: now, wall: wall), counters: counters(), drops: dropCounts(),
+            gateway: gatewayStatus())
     }
 
-    private func peerStatuses(now: Instant) -> [PeerStatus] {
+    private func peerStatuses(now: Instant, wall: (Instant) -> String) -> [PeerStatus] {
         configuration.cluster.peers.map { ip in
             let address = NodeAddress(ip)
-            let name = nodeNames[address]
+            let name = core.nodeNames[address]
             // The peer's latest advert in any group: its state there and its priority.
-            let view = groups.lazy.compactMap { g in g.election.peers.first { $0.name == name } }.first
+            let view = core.vips.lazy.compactMap { g in g.election.peers.first { $0.name == name } }.first
             var state: String?
             if let view {
                 state = !view.isAlive(at: now) ? "UNREACHABLE"
@@ -46,29 +48,30 @@ extension Agent {
                     : view.isMaster ? GroupState.master.rawValue : GroupState.backup.rawValue
             }
             return PeerStatus(address: ip.description, node: name,
-                              lastSeen: lastHeard[address].map(isoTimestamp), state: state,
+                              lastSeen: core.lastHeard[address].map(wall), state: state,
                               priority: view.map { Int($0.body.priority) },
                               healthy: view.map { $0.body.flags.contains(.healthy) })
         }
     }
 
     func counters() -> Counters {
-        Counters(advertsSent: groups.reduce(gateway?.advertsSent ?? 0) { $0 + $1.advertsSent },
-                 advertsReceived: intake.accepted,
-                 authFailures: intake.count(.authFailures), malformed: intake.count(.malformed),
-                 replays: intake.count(.replays),
-                 garpsSent: groups.reduce(0) { $0 + $1.garpsSent },
-                 transitions: groups.reduce(gateway?.transitions ?? 0) { $0 + $1.transitions })
+        let drivers = core.vips.map(\.driver) + (core.gateway.map { [$0.driver] } ?? [])
+        return Counters(advertsSent: drivers.reduce(0) { $0 + $1.advertsSent },
+                        advertsReceived: core.intake.accepted,
+                        authFailures: core.intake.count(.authFailures), malformed: core.intake.count(.malformed),
+                        replays: core.intake.count(.replays),
+                        garpsSent: garpsSent.values.reduce(0, +),
+                        transitions: drivers.reduce(0) { $0 + $1.transitions })
     }
 
     func dropCounts() -> [String: UInt64] {
-        Dictionary(uniqueKeysWithValues: intake.drops.map { ($0.key.rawValue, $0.value) })
+        Dictionary(uniqueKeysWithValues: core.intake.drops.map { ($0.key.rawValue, $0.value) })
     }
 
     /// "api MASTER on eno1; gw BACKUP": the one-line state for systemd's STATUS=.
     func oneLineStatus() -> String {
-        (groups.map { g in
+        (core.vips.map { g in
             "\(g.name) \(g.election.state.rawValue)\(g.placedOn.map { " on \($0)" } ?? "")"
-        } + (gateway.map { ["gateway \($0.election.state.rawValue)"] } ?? [])).joined(separator: "; ")
+        } + (core.gateway.map { ["gateway \($0.election.state.rawValue)"] } ?? [])).joined(separator: "; ")
     }
 }

@@ -1,13 +1,10 @@
-import AgentConfig
+import BasicTypes
 import ElectionProtocol
-import HostPlumbing
 import NIOCore
 
-/// Conversions between the address types of the modules (each module keeps its own small value
-/// type; the runtime is where they meet).
+/// Conversions between socket addresses and the election's addresses (the runtime is where
+/// they meet; `NodeAddress(IPAddress)` lives with the node core).
 extension NodeAddress {
-    init(_ ip: IPAddress) { self = NodeAddress(bytes: ip.bytes)! }  // IPAddress is 4 or 16 bytes
-
     /// The sender of a datagram, IPv4-mapped IPv6 folded to IPv4.
     init?(_ socket: SocketAddress) {
         switch socket {
@@ -21,10 +18,6 @@ extension NodeAddress {
             return nil
         }
     }
-}
-
-extension HostAddress {
-    init(_ ip: IPAddress) { self = HostAddress(bytes: ip.bytes)! }
 }
 
 extension SocketAddress {

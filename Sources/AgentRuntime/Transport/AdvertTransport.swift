@@ -1,3 +1,4 @@
+import BasicTypes
 import AgentConfig
 import Logging
 import NIOCore
@@ -5,7 +6,7 @@ import NIOPosix
 
 /// The election's UDP socket: adverts go out unicast to every peer and come in on
 /// `cluster.port`. Bytes only; decoding and filtering happen in `AdvertIntake`.
-final class AdvertTransport {
+final class AdvertTransport: Sendable {
     let channel: Channel
     /// True when the socket is IPv6 and dual-stack (IPv4 peers are written as `::ffff:a.b.c.d`).
     let dualStack: Bool

@@ -1,3 +1,4 @@
+import BasicTypes
 import NIOCore
 import NIOPosix
 import NIOSSL

@@ -1,11 +1,10 @@
 import ElectionProtocol
-import HealthChecks
 import XCTest
-@testable import AgentRuntime
+@testable import NodeCore
 
 /// The health a VIP group advertises, from its checks and its interface's carrier.
 final class HealthGateTests: XCTestCase {
-    private func input(_ checks: [(String, CheckState)], carrier: Bool? = true) -> HealthGate.Input {
+    private func input(_ checks: [(String, Health)], carrier: Bool? = true) -> HealthGate.Input {
         HealthGate.Input(checks: checks.map { (name: $0.0, state: $0.1) }, carrier: carrier, interface: "eno1")
     }
 

@@ -1,19 +1,20 @@
-import HostPlumbing
+import BasicTypes
+import HostModel
 
 /// What to change on the host so that the VIP is exactly where it should be: on `target` only
 /// while this node holds it, nowhere otherwise. Pure: a snapshot in, steps out.
 ///
 /// Kube-OVN moves every address of a NIC onto the OVS bridge, secondaries included, so a VIP can
 /// end up on two interfaces, or be removed by another program: the plan restores one copy.
-struct PlacementPlan: Equatable {
-    enum Step: Equatable {
+public struct PlacementPlan: Equatable, Sendable {
+    public enum Step: Equatable, Sendable {
         case add(interface: String)
         case remove(interface: String)
     }
 
-    let steps: [Step]
+    public let steps: [Step]
 
-    init(vip: HostAddress, holding: Bool, target: String?, snapshot: HostSnapshot) {
+    public init(vip: IPAddress, holding: Bool, target: String?, snapshot: HostSnapshot) {
         let present = snapshot.interfacesHolding(vip)
         var steps: [Step] = []
         let keep = holding ? target : nil
@@ -23,5 +24,5 @@ struct PlacementPlan: Equatable {
         self.steps = steps
     }
 
-    var isEmpty: Bool { steps.isEmpty }
+    public var isEmpty: Bool { steps.isEmpty }
 }

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// Decides which interface should carry a VIP, from a snapshot of the host. Pure: no netlink.
 ///
 /// The problem it solves: when Kube-OVN takes the configured NIC (or VLAN interface) into an OVS
@@ -22,7 +24,7 @@ public enum InterfaceResolver {
     /// The configuration value that asks for automatic selection.
     public static let auto = "auto"
 
-    public static func resolve(configured: String, vip: HostAddress, prefixLength: UInt8,
+    public static func resolve(configured: String, vip: IPAddress, prefixLength: UInt8,
                                snapshot: HostSnapshot) -> Resolution {
         let subnet = "\(vip.masked(to: prefixLength))/\(min(prefixLength, vip.bitWidth))"
         let holders = HolderSearch(vip: vip, prefixLength: prefixLength, snapshot: snapshot)
@@ -80,7 +82,7 @@ struct HolderSearch {
     /// Holders on enslaved links: the kernel does not deliver to them; reported, never chosen.
     let enslaved: [InterfaceAddress]
 
-    init(vip: HostAddress, prefixLength: UInt8, snapshot: HostSnapshot) {
+    init(vip: IPAddress, prefixLength: UInt8, snapshot: HostSnapshot) {
         let inSubnet = snapshot.addresses.filter {
             $0.address != vip && vip.subnetContains($0.address, prefixLength: prefixLength)
         }

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// One network interface as netlink reports it.
 public struct LinkInfo: Equatable, Sendable {
     public var index: Int32
@@ -31,10 +33,10 @@ public struct LinkInfo: Equatable, Sendable {
 public struct InterfaceAddress: Equatable, Sendable, CustomStringConvertible {
     public var interfaceIndex: Int32
     public var interfaceName: String
-    public var address: HostAddress
+    public var address: IPAddress
     public var prefixLength: UInt8
 
-    public init(interfaceIndex: Int32, interfaceName: String, address: HostAddress, prefixLength: UInt8) {
+    public init(interfaceIndex: Int32, interfaceName: String, address: IPAddress, prefixLength: UInt8) {
         self.interfaceIndex = interfaceIndex
         self.interfaceName = interfaceName
         self.address = address
@@ -70,7 +72,7 @@ public struct HostSnapshot: Equatable, Sendable {
 
     /// Names of the interfaces that hold `a` (with any prefix), lowest index first, each once.
     /// Lets the caller see stray copies of the VIP and restore exactly one.
-    public func interfacesHolding(_ a: HostAddress) -> [String] {
+    public func interfacesHolding(_ a: IPAddress) -> [String] {
         var seen = Set<String>()
         return addresses
             .filter { $0.address == a }

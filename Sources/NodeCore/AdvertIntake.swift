@@ -3,26 +3,26 @@ import ElectionProtocol
 /// Everything a received datagram goes through before the election sees it, in order: source
 /// among the configured peers, decoding and authentication, own name, group, replay. Pure: no
 /// socket and no clock; every refusal is a named `DropReason`, counted here.
-struct AdvertIntake {
-    let peers: Set<NodeAddress>
-    let key: AuthKey
+public struct AdvertIntake: Sendable {
+    public let peers: Set<NodeAddress>
+    public let key: AuthKey
     /// This node's names: its node name, and its chassis in the gateway group.
-    let ownNames: Set<String>
-    let routerIds: Set<UInt8>
+    public let ownNames: Set<String>
+    public let routerIds: Set<UInt8>
     /// One guard per group: a sender's sequence grows across all its groups, so within a group
     /// it grows too, and a datagram of one group overtaking another's is not taken for a replay.
     private var replayGuards: [UInt8: ReplayGuard] = [:]
-    private(set) var drops: [DropReason: UInt64] = [:]
-    private(set) var accepted: UInt64 = 0
+    public private(set) var drops: [DropReason: UInt64] = [:]
+    public private(set) var accepted: UInt64 = 0
 
-    init(peers: Set<NodeAddress>, key: AuthKey, ownNames: Set<String>, routerIds: Set<UInt8>) {
+    public init(peers: Set<NodeAddress>, key: AuthKey, ownNames: Set<String>, routerIds: Set<UInt8>) {
         self.peers = peers
         self.key = key
         self.ownNames = ownNames
         self.routerIds = routerIds
     }
 
-    mutating func admit(_ bytes: [UInt8], from source: NodeAddress) -> Result<Advert, DropReason> {
+    public mutating func admit(_ bytes: [UInt8], from source: NodeAddress) -> Result<Advert, DropReason> {
         let result = check(bytes, from: source)
         switch result {
         case .success(let advert):
@@ -46,7 +46,7 @@ struct AdvertIntake {
         return .success(advert)
     }
 
-    func count(_ counter: DropCounter) -> UInt64 {
+    public func count(_ counter: DropCounter) -> UInt64 {
         drops.reduce(0) { $0 + ($1.key.counter == counter ? $1.value : 0) }
     }
 }

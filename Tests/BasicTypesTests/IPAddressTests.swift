@@ -1,4 +1,4 @@
-import AgentConfig
+import BasicTypes
 import XCTest
 
 final class IPAddressTests: XCTestCase {

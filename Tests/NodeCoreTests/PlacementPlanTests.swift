@@ -1,11 +1,12 @@
-import HostPlumbing
+import BasicTypes
+import HostModel
 import XCTest
-@testable import AgentRuntime
+@testable import NodeCore
 
 /// Where the VIP must be, from a host snapshot: exactly one copy on the target while holding,
 /// none otherwise; a re-home adds before it removes.
 final class PlacementPlanTests: XCTestCase {
-    private let vip = HostAddress("10.77.0.100")!
+    private let vip = IPAddress("10.77.0.100")!
 
     private func snapshot(_ copies: [String]) -> HostSnapshot {
         let names = ["eno1", "br-ext", "eth0"]
@@ -52,7 +53,7 @@ final class PlacementPlanTests: XCTestCase {
     func testOtherAddressesAreIgnored() {
         var host = snapshot([])
         host.addresses.append(InterfaceAddress(interfaceIndex: 2, interfaceName: "eno1",
-                                               address: HostAddress("10.77.0.11")!, prefixLength: 24))
+                                               address: IPAddress("10.77.0.11")!, prefixLength: 24))
         XCTAssertEqual(PlacementPlan(vip: vip, holding: false, target: "eno1", snapshot: host).steps, [])
     }
 }

@@ -1,6 +1,6 @@
 import ElectionProtocol
 import XCTest
-@testable import AgentRuntime
+@testable import NodeCore
 
 /// Every datagram passes the intake before the election sees it: forged, replayed, truncated,
 /// oversized, foreign and own packets are dropped with a named, counted reason.

@@ -1,0 +1,28 @@
+import ElectionProtocol
+
+/// A loss (of carrier, of the interface holding the node address) counts only once it has
+/// lasted `hold`: a bridge that has just taken a port comes up within milliseconds, and
+/// Kube-OVN moves the node address in steps (enslave, delete, add on the bridge) with a gap in
+/// between. Pure: the caller passes the instant and re-asks at `deadline`.
+struct LossHold: Sendable {
+    let hold: Int64
+    private(set) var since: Instant?
+
+    init(hold: Int64) { self.hold = hold }
+
+    /// Whether the loss counts at `now`; a fresh loss starts the hold.
+    mutating func counts(lost: Bool, at now: Instant) -> Bool {
+        guard lost else {
+            since = nil
+            return false
+        }
+        guard let start = since else {
+            since = now
+            return hold <= 0
+        }
+        return now - start >= hold
+    }
+
+    /// When a pending loss will count, for the timer.
+    var deadline: Instant? { since.map { $0 + hold } }
+}

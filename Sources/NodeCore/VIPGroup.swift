@@ -1,0 +1,60 @@
+import AgentConfig
+import BasicTypes
+import ElectionProtocol
+import HostModel
+
+/// One VIP inside the node core: its election and where it is on the host. The decisions are
+/// the election's; this records whether the node holds the VIP, on which interface it was put,
+/// the interface resolution behind that, and the debounce of losing the link under it.
+public struct VIPGroup: Sendable {
+    public let config: VIPConfig
+    public internal(set) var driver: GroupDriver
+    /// True while this node should have the VIP on the host (it is MASTER).
+    public internal(set) var holding = false
+    /// Where the VIP was last put (nil while not holding or when no interface could be used).
+    public internal(set) var placedOn: String?
+    public internal(set) var resolution = InterfaceResolver.Resolution(interface: nil)
+    var carrierLoss: LossHold
+    var interfaceLoss: LossHold
+    var announcements: AnnounceSchedule
+    /// The interface the VIP was on before the last placement, to undo an optimistic update
+    /// when the host refuses a step; whether that placement added the VIP.
+    var placedBefore: String?
+    var placementAdded = false
+    /// Set while the host refuses to take the VIP (EPERM, EADDRNOTAVAIL …): the group is FAULT
+    /// with this reason until `placementRetryAt`, then tries again; the wait doubles with every
+    /// failure in a row (1 s … 30 s) and is forgotten once a placement succeeds.
+    public internal(set) var placementFault: String?
+    var placementRetryAt: Instant?
+    var placementFailures = 0
+
+    init(config: VIPConfig, identity: NodeIdentity, peerCount: Int, settings: NodeSettings) {
+        self.config = config
+        let electionConfig = ElectionConfig(
+            routerId: config.routerId, priority: config.priority, preempt: config.preempt,
+            preemptDelay: config.preemptDelay, advertInterval: config.advertInterval,
+            startupGrace: settings.configuration.startupGrace, stepDownHold: config.stepDownHold,
+            peerCount: peerCount)
+        driver = GroupDriver(name: config.name, election: Election(
+            config: electionConfig, me: identity, health: config.checks.isEmpty ? .healthy : .unknown))
+        let hold = settings.linkDownHold(advertInterval: config.advertInterval)
+        carrierLoss = LossHold(hold: hold)
+        interfaceLoss = LossHold(hold: settings.interfaceLossHold?.nanoseconds ?? hold)
+        announcements = AnnounceSchedule(settings: settings.configuration.announce)
+    }
+
+    public var name: String { config.name }
+    public var address: IPAddress { config.address }
+    public var election: Election { driver.election }
+
+    /// What keeps this node from serving the VIP: no usable interface, or a host that refuses it.
+    var fault: String? { resolution.fault ?? placementFault }
+
+    /// The earliest instant this group wants the timer for its host side.
+    var hostDeadline: Instant? {
+        [carrierLoss.deadline, interfaceLoss.deadline, placementRetryAt].compactMap { $0 }.min()
+    }
+
+    static let placementRetryFirst: Int64 = 1_000_000_000
+    static let placementRetryMax: Int64 = 30_000_000_000
+}
