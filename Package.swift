@@ -75,6 +75,7 @@ let package = Package(
                 swiftSettings: v5),
         .target(name: "MetricsExport",
                 dependencies: [
+                    "ElectionProtocol",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -107,13 +108,13 @@ let package = Package(
                 swiftSettings: v5),
         .executableTarget(name: "VIPAgent",
                           dependencies: [
-                              "AgentRuntime", "AgentConfig",
+                              "AgentRuntime", "AgentConfig", "SystemdIntegration",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: v5),
         .executableTarget(name: "vipctl",
                           dependencies: [
-                              "StatusProtocol",
+                              "StatusProtocol", "AgentConfig",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: v5),
@@ -126,7 +127,7 @@ let package = Package(
         .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"], swiftSettings: v5),
         .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"], swiftSettings: v5),
         .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"], swiftSettings: v5),
-        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport"], swiftSettings: v5),
+        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport", "ElectionProtocol"], swiftSettings: v5),
         .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"], swiftSettings: v5),
         .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"], swiftSettings: v5),
         .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig"], swiftSettings: v5),

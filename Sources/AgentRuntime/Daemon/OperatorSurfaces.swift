@@ -1,3 +1,4 @@
+import AgentConfig
 import ControlSocket
 import Foundation
 import Logging
@@ -39,10 +40,13 @@ final class OperatorSurfaces: @unchecked Sendable {
     /// either is taken (another agent runs), the agent stops before touching the host.
     func open() async throws {
         let settings = agent.configuration.status
-        let metrics = AgentMetrics()
+        let metrics = AgentMetrics(version: VIPAgentVersion.current)
         try await agent.loop.submit { MetricsBridge.attach(metrics, to: self.agent) }.get()
         if let endpoint = settings.metricsEndpoint {
-            let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger)
+            // /healthz hops onto the agent's loop: a stuck or stopped loop fails the probe.
+            let loop = agent.loop
+            let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger,
+                                       liveness: { loop.submit {} })
             try await server.start()
             metricsServer = server
             logger.info("metrics at http://\(endpoint)/metrics")
