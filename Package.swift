@@ -68,6 +68,7 @@ let package = Package(
                 ]),
         .target(name: "MetricsExport",
                 dependencies: [
+                    "ElectionProtocol",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,12 +98,12 @@ let package = Package(
                 ]),
         .executableTarget(name: "VIPAgent",
                           dependencies: [
-                              "AgentRuntime", "AgentConfig",
+                              "AgentRuntime", "AgentConfig", "SystemdIntegration",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ]),
         .executableTarget(name: "vipctl",
                           dependencies: [
-                              "StatusProtocol",
+                              "StatusProtocol", "AgentConfig",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ]),
 
@@ -118,7 +119,7 @@ let package = Package(
         .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"]),
         .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"]),
         .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"]),
-        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport"]),
+        .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport", "ElectionProtocol"]),
         .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"]),
         .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"]),
         .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig", "BasicTypes"]),

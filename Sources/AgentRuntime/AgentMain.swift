@@ -9,9 +9,10 @@ import SystemdIntegration
 /// `vip-agent run`: the daemon until SIGTERM or SIGINT, then a graceful hand-over.
 public enum AgentMain {
     /// Returns the process exit code: 0 after a graceful stop, 1 when the agent cannot start.
+    /// Logging is set up by the caller (`vip-agent run`: --log-level, --log-format and their
+    /// environment variables); without that, info level to the journal or stderr.
     public static func run(configuration: Configuration, configPath: String) async throws -> Int32 {
-        let level = ProcessInfo.processInfo.environment["VIP_AGENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSetup.bootstrap(level: level)
+        LoggingSetup.bootstrap(level: .info)  // a no-op when the caller has bootstrapped already
         let logger = Logger(label: "vip-agent")
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -6,8 +6,12 @@ import Prometheus
 public final class AgentMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    /// `version`, when given, is exported as `vip_agent_build_info{version} 1`.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String? = nil) {
         self.registry = registry
+        if let version {
+            gauge(MetricNames.buildInfo, ["version": version]).set(1.0)
+        }
         // Drop counters exist from the start, so `rate()` works before the first drop.
         for reason in MetricNames.dropReasons {
             _ = dropCounter(reason)

@@ -1,3 +1,4 @@
+import ElectionProtocol
 import Prometheus
 
 /// The names, help texts and label vocabularies of every metric vip-agent exports. Pure data.
@@ -10,15 +11,16 @@ public enum MetricNames {
     /// The states a VIP can be in (`vip_agent_vip_state{state}`).
     public static let states = ["INIT", "BACKUP", "MASTER", "FAULT"]
 
-    /// Why an election packet was dropped (`vip_agent_packets_dropped_total{reason}`).
-    public static let dropReasons = [
-        "truncated", "oversized", "bad_magic", "bad_version", "auth_failure", "malformed", "replay",
-        "unknown_peer", "unknown_group",
-    ]
+    /// Why an election packet was dropped (`vip_agent_packets_dropped_total{reason}`): every case
+    /// of the election's own `DropReason`, so a new reason is exported from the start without a
+    /// second list to keep in step.
+    public static let dropReasons: [String] = DropReason.allCases.map(\.rawValue)
 
     /// Upper bounds of the check duration histogram, in seconds.
     public static let checkDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
+    static let buildInfo = descriptor("build_info", unit: "",
+                                      "Always 1; the version label is the running vip-agent's.")
     static let vipState = descriptor("vip_state", unit: "", "1 for the current state of the VIP, 0 for the others.")
     static let transitions = descriptor("transitions", unit: "total", "State transitions of the VIP, by new state.")
     static let advertsSent = descriptor("adverts_sent", unit: "total", "Election adverts sent for the VIP.")

@@ -1,8 +1,10 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers `GET /metrics` (and `HEAD /metrics`) with the Prometheus text exposition; 404 for any
-/// other path, 405 for other methods. One response per request; keep-alive is honoured.
+/// Answers `GET /metrics` (and `HEAD /metrics`) with the Prometheus text exposition and
+/// `GET /healthz` with 200 while the liveness probe answers in time (503 otherwise); 404 for any
+/// other path, 405 for other methods. One response per request; keep-alive is honoured (the
+/// HTTP pipeline handler holds a second request until the first is answered).
 final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -10,10 +12,16 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private let render: @Sendable () -> String
+    private let liveness: LivenessProbe?
+    private let livenessTimeout: TimeAmount
     private var request: HTTPRequestHead?
 
-    init(render: @escaping @Sendable () -> String) {
+    /// Without `liveness`, `/healthz` answers 200 as long as this server runs.
+    init(render: @escaping @Sendable () -> String, liveness: LivenessProbe? = nil,
+         livenessTimeout: TimeAmount = .seconds(1)) {
         self.render = render
+        self.liveness = liveness
+        self.livenessTimeout = livenessTimeout
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,20 +44,36 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let (status, contentType, body): (HTTPResponseStatus, String, String)
+        let text = "text/plain; charset=utf-8"
         switch (head.method, path) {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
-            (status, contentType, body) = (.ok, Self.contentType, render())
+            send(head, .ok, Self.contentType, render(), context: context)
         case (_, "/metrics"):
-            (status, contentType, body) = (.methodNotAllowed, "text/plain; charset=utf-8", "only GET /metrics\n")
+            send(head, .methodNotAllowed, text, "only GET /metrics\n", context: context)
+        case (.GET, "/healthz"), (.HEAD, "/healthz"):
+            guard let liveness else {
+                send(head, .ok, text, LivenessVerdict.alive.body, context: context)
+                return
+            }
+            LivenessVerdict.check(liveness, timeout: livenessTimeout, on: context.eventLoop)
+                .assumeIsolated().whenSuccess { verdict in
+                    self.send(head, verdict.isAlive ? .ok : .serviceUnavailable, text, verdict.body, context: context)
+                }
+        case (_, "/healthz"):
+            send(head, .methodNotAllowed, text, "only GET /healthz\n", context: context)
         default:
-            (status, contentType, body) = (.notFound, "text/plain; charset=utf-8",
-                                           "not found: metrics are at /metrics\n")
+            send(head, .notFound, text, "not found: metrics are at /metrics, liveness at /healthz\n", context: context)
         }
+    }
+
+    private func send(_ head: HTTPRequestHead, _ status: HTTPResponseStatus, _ contentType: String, _ body: String,
+                      context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.utf8.count))
         if status == .methodNotAllowed { headers.add(name: "Allow", value: "GET, HEAD") }
+        if status == .serviceUnavailable { headers.add(name: "Cache-Control", value: "no-store") }
         let keepAlive = head.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: status, headers: headers)

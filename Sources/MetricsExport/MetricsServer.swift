@@ -14,18 +14,24 @@ public struct MetricsServerError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Serves `AgentMetrics` as Prometheus text at `http://host:port/metrics`.
+/// Serves `AgentMetrics` as Prometheus text at `http://host:port/metrics`, and liveness at
+/// `/healthz` (200 while `liveness` answers within `livenessTimeout`, else 503).
 public final class MetricsServer: @unchecked Sendable {
     private let host: String
     private let port: Int
     private let metrics: AgentMetrics
     private let logger: Logger
     private let group: EventLoopGroup
+    private let liveness: LivenessProbe?
+    private let livenessTimeout: TimeAmount
     private let lock = NSLock()
     private var channel: Channel?
 
     public init(host: String, port: Int, metrics: AgentMetrics, logger: Logger,
-                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                liveness: LivenessProbe? = nil, livenessTimeout: TimeAmount = .seconds(1)) {
+        self.liveness = liveness
+        self.livenessTimeout = livenessTimeout
         self.host = host
         self.port = port
         self.metrics = metrics
@@ -50,13 +56,16 @@ public final class MetricsServer: @unchecked Sendable {
         }
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let metrics = self.metrics
+        let liveness = self.liveness
+        let livenessTimeout = self.livenessTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(render: { metrics.render() }))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(
+                        render: { metrics.render() }, liveness: liveness, livenessTimeout: livenessTimeout))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -68,7 +77,7 @@ public final class MetricsServer: @unchecked Sendable {
         }
         lock.withLock { channel = bound }
         logger.info("serving Prometheus metrics", metadata: [
-            "address": "\(bound.localAddress.map { "\($0)" } ?? address)", "path": "/metrics",
+            "address": "\(bound.localAddress.map { "\($0)" } ?? address)", "paths": "/metrics /healthz",
         ])
     }
 

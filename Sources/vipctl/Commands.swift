@@ -1,3 +1,4 @@
+import AgentConfig
 import ArgumentParser
 import Foundation
 import StatusProtocol
@@ -8,6 +9,7 @@ struct Vipctl: ParsableCommand {
         abstract: "Inspect and steer the local vip-agent.",
         discussion: "The agent is reached over its control socket: --socket, else $VIPCTL_SOCKET, else "
             + "\(ControlProtocol.defaultSocketPath).",
+        version: VIPAgentVersion.current,
         subcommands: [StatusCommand.self, HistoryCommand.self, StepDownCommand.self])
 }
 

@@ -91,6 +91,45 @@ final class OperatorSurfaceTests: XCTestCase {
         XCTAssertGreaterThan(after[#"vip_agent_garps_sent_total{vip="api"}"#] ?? 0, 0, "the new master announced")
     }
 
+    /// A live scrape of a running agent passes Prometheus' own linter (`promtool check metrics`,
+    /// Debian `prometheus`), carries build_info and every drop reason at zero, and `/healthz`
+    /// answers 200 from the agent's loop. The alert rules' unit tests run here too, so the
+    /// suite's Prometheus checks sit in one place with the live agent.
+    func testLiveScrapePassesPromtoolAndHealthzAnswers() throws {
+        guard sh("command -v promtool").status == 0 else {
+            return XCTFail("promtool is not installed (apt-get install prometheus; scripts/test does)")
+        }
+        try startAll()
+        let scrapeFile = lab.dir.appendingPathComponent("m2.metrics")
+        let fetch = { (path: String, file: String) -> (status: Int32, output: String) in
+            let script = "import urllib.request,sys\n"
+                + "try:\n r=urllib.request.urlopen('http://10.77.0.12:9450\(path)', timeout=2); c=r.status; b=r.read()\n"
+                + "except urllib.error.HTTPError as e:\n c=e.code; b=e.read()\n"
+                + "open('\(file)','wb').write(b); print(c)"
+            return self.lab.ns("client", "python3 -c \"\(script)\"")
+        }
+        XCTAssertNotNil(waitFor(5) { fetch("/metrics", scrapeFile.path).output.hasPrefix("200") }, "m2 serves /metrics")
+        let text = try String(contentsOf: scrapeFile, encoding: .utf8)
+        XCTAssertTrue(text.contains("vip_agent_build_info{version=\""), "no build_info in the scrape")
+        XCTAssertTrue(text.contains(#"vip_agent_packets_dropped_total{reason="own_advert"} 0"#), "own_advert not at zero")
+        let lint = sh("promtool check metrics < \(scrapeFile.path)")
+        XCTAssertEqual(lint.status, 0, "promtool check metrics:\n\(lint.output)")
+        XCTAssertEqual(lint.output.trimmingCharacters(in: .whitespacesAndNewlines), "", "promtool lint findings")
+        // The linter does complain about a malformed exposition (so the pass above means something).
+        let broken = lab.dir.appendingPathComponent("broken.metrics")
+        try (text + "vip_agent_bogus{reason=\"x\" 1\n").write(to: broken, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(sh("promtool check metrics < \(broken.path)").status, 0, "promtool accepted a broken line")
+
+        let health = lab.dir.appendingPathComponent("m2.healthz")
+        let answer = fetch("/healthz", health.path)
+        XCTAssertTrue(answer.output.hasPrefix("200"), answer.output)
+        XCTAssertEqual(try String(contentsOf: health, encoding: .utf8), "ok\n")
+
+        let rules = Products.repository.appendingPathComponent("packaging/prometheus/vip-agent-rules.test.yaml").path
+        let unit = sh("promtool test rules \(rules)")
+        XCTAssertEqual(unit.status, 0, unit.output)
+    }
+
     /// The agent under a stand-in service manager: a datagram socket the test owns.
     func testSystemdNotifyReadyStatusWatchdogAndStopping() throws {
         let listener = """

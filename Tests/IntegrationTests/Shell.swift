@@ -34,6 +34,11 @@ enum Products {
         return url.deletingLastPathComponent()
     }
 
+    /// The repository checkout this test file belongs to.
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     static var agent: String { directory.appendingPathComponent("vip-agent").path }
     static var vipctl: String { directory.appendingPathComponent("vipctl").path }
 }

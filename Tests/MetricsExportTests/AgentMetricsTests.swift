@@ -1,3 +1,4 @@
+import ElectionProtocol
 import MetricsExport
 import XCTest
 
@@ -52,11 +53,23 @@ final class AgentMetricsTests: XCTestCase {
         XCTAssertEqual(sample(after, #"vip_agent_vip_state{vip="api",state="INIT"}"#), 0)
     }
 
+    /// Checked against the election's own reasons and a written-out list, not against
+    /// `MetricNames.dropReasons` (which is what is being checked): `own_advert` was missing.
     func testEveryDropReasonIsExportedFromTheStart() {
         let metrics = AgentMetrics()
         let fresh = metrics.render()
-        for reason in MetricNames.dropReasons {
-            XCTAssertEqual(sample(fresh, "vip_agent_packets_dropped_total{reason=\"\(reason)\"}"), 0, reason)
+        let exported = Set(fresh.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("vip_agent_packets_dropped_total{reason=\""),
+                  let end = line.dropFirst(40).firstIndex(of: "\"") else { return nil }
+            XCTAssertTrue(line.hasSuffix("} 0"), String(line))
+            return String(line.dropFirst(40)[..<end])
+        })
+        XCTAssertEqual(exported, Set(DropReason.allCases.map(\.rawValue)))
+        let written = ["truncated", "oversized", "bad_magic", "bad_version", "auth_failure", "malformed", "replay",
+                       "unknown_peer", "unknown_group", "own_advert"]
+        XCTAssertTrue(exported.isSuperset(of: written), "missing: \(Set(written).subtracting(exported))")
+        for reason in DropReason.allCases {
+            XCTAssertEqual(sample(fresh, "vip_agent_packets_dropped_total{reason=\"\(reason.rawValue)\"}"), 0, reason.rawValue)
         }
         metrics.dropped(reason: "auth_failure")
         metrics.dropped(reason: "auth_failure")
@@ -65,6 +78,13 @@ final class AgentMetricsTests: XCTestCase {
         XCTAssertEqual(sample(text, #"vip_agent_packets_dropped_total{reason="auth_failure"}"#), 2)
         XCTAssertEqual(sample(text, #"vip_agent_packets_dropped_total{reason="replay"}"#), 1)
         XCTAssertEqual(sample(text, #"vip_agent_packets_dropped_total{reason="truncated"}"#), 0)
+    }
+
+    func testBuildInfoCarriesTheVersion() {
+        let text = AgentMetrics(version: "9.8.7").render()
+        XCTAssertEqual(sample(text, #"vip_agent_build_info{version="9.8.7"}"#), 1)
+        XCTAssertTrue(text.contains("# TYPE vip_agent_build_info gauge"))
+        XCTAssertFalse(AgentMetrics().render().contains("vip_agent_build_info"))
     }
 
     func testCheckResultsAndDurations() {

@@ -1,16 +1,20 @@
 import Foundation
 import Logging
 import MetricsExport
+import NIOCore
+import NIOPosix
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 final class MetricsServerTests: XCTestCase {
-    private func startServer(_ metrics: AgentMetrics) async throws -> MetricsServer {
+    private func startServer(_ metrics: AgentMetrics, liveness: LivenessProbe? = nil,
+                             livenessTimeout: TimeAmount = .seconds(1)) async throws -> MetricsServer {
         var logger = Logger(label: "metrics-test")
         logger.logLevel = .critical
-        let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger)
+        let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger,
+                                   liveness: liveness, livenessTimeout: livenessTimeout)
         try await server.start()
         addTeardownBlock { await server.stop() }
         return server
@@ -87,6 +91,57 @@ final class MetricsServerTests: XCTestCase {
         let nested = try await get(port, "GET /metrics/extra HTTP/1.1")
         XCTAssertEqual(nested.status, 404)
         let post = try await get(port, "POST /metrics HTTP/1.1")
+        XCTAssertEqual(post.status, 405)
+    }
+
+    // MARK: /healthz
+
+    /// The probe hops onto a real event loop (as the runtime does with the agent's): 200 while
+    /// the loop turns, 503 within the timeout while it is blocked, 200 again once it is free,
+    /// 503 once it is shut down.
+    func testHealthzFollowsTheWatchedEventLoop() async throws {
+        let watched = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = watched.next()
+        let server = try await startServer(AgentMetrics(), liveness: { loop.submit {} },
+                                           livenessTimeout: .milliseconds(200))
+        let port = try XCTUnwrap(server.boundPort)
+
+        let alive = try await get(port, "GET /healthz HTTP/1.1")
+        XCTAssertEqual(alive.status, 200, alive.body)
+        XCTAssertEqual(alive.body, "ok\n")
+
+        // Stick the loop for 1.5 s: the probe cannot run on it.
+        let stuck = loop.submit { Thread.sleep(forTimeInterval: 1.5) }
+        let started = Date()
+        let blocked = try await get(port, "GET /healthz HTTP/1.1")
+        let waited = Date().timeIntervalSince(started)
+        XCTAssertEqual(blocked.status, 503, blocked.body)
+        XCTAssertTrue(blocked.body.contains("did not answer within 200ms"), blocked.body)
+        XCTAssertLessThan(waited, 1.0, "the answer came after the timeout, not after the loop freed up")
+        XCTAssertGreaterThanOrEqual(waited, 0.19)
+        // /metrics does not depend on the watched loop.
+        let metricsWhileStuck = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(metricsWhileStuck.status, 200)
+        try await stuck.get()
+        // The late answers of the probes that timed out are ignored; a new probe passes.
+        let again = try await get(port, "GET /healthz HTTP/1.1")
+        XCTAssertEqual(again.status, 200, again.body)
+
+        try await watched.shutdownGracefully()
+        let gone = try await get(port, "GET /healthz HTTP/1.1")
+        XCTAssertEqual(gone.status, 503, gone.body)
+        XCTAssertTrue(gone.body.contains("gone"), gone.body)
+    }
+
+    func testHealthzWithoutAProbeAndItsMethods() async throws {
+        let server = try await startServer(AgentMetrics())
+        let port = try XCTUnwrap(server.boundPort)
+        let ok = try await get(port, "GET /healthz HTTP/1.1")
+        XCTAssertEqual(ok.status, 200)
+        let head = try await get(port, "HEAD /healthz HTTP/1.1")
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.body, "")
+        let post = try await get(port, "POST /healthz HTTP/1.1")
         XCTAssertEqual(post.status, 405)
     }
 

@@ -41,11 +41,25 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertEqual(unit.value("Service", "RestartSec"), "1s")
         XCTAssertEqual(unit.values("Service", "ExecStart"),
                        ["/usr/local/bin/vip-agent run --config /etc/vip-agent/config.yaml"])
-        XCTAssertEqual(unit.values("Service", "ExecReload"), [])
+        XCTAssertEqual(unit.values("Service", "ExecReload"), ["/bin/kill -HUP $MAINPID"])
+        // A bad configuration exits 2: restarting every second cannot fix it.
+        XCTAssertEqual(unit.words("Service", "RestartPreventExitStatus"), ["2"])
+        XCTAssertEqual(unit.values("Service", "EnvironmentFile"), ["-/etc/default/vip-agent"])
         XCTAssertEqual(unit.value("Service", "RuntimeDirectory"), "vip-agent")
         XCTAssertEqual(unit.value("Service", "RuntimeDirectoryMode"), "0750")
         XCTAssertEqual(unit.words("Unit", "After"), ["network-online.target"])
         XCTAssertEqual(unit.words("Unit", "Wants"), ["network-online.target"])
+    }
+
+    /// Documentation= names only what the Debian package installs (packaging/deb/build).
+    func testDocumentationPointsAtInstalledFiles() throws {
+        let unit = UnitFile(try unitText())
+        let documentation = unit.words("Unit", "Documentation")
+        XCTAssertEqual(documentation, ["man:vip-agent(8)", "man:vipctl(8)", "file:///usr/share/doc/vip-agent/README.md"])
+        let build = try RepositoryFiles.text("packaging/deb/build")
+        XCTAssertTrue(build.contains("man8/vip-agent.8"), "the package installs vip-agent(8)")
+        XCTAssertTrue(build.contains("man8/vipctl.8"), "the package installs vipctl(8)")
+        XCTAssertTrue(build.contains("README.md"), "the package installs README.md")
     }
 
     func testSandboxLeavesNetlinkAndRawSocketsUsable() throws {

@@ -21,20 +21,20 @@ final class LoggingSetupTests: XCTestCase {
         var info = stat()
         XCTAssertEqual(fstat(2, &info), 0)
         unsetenv("JOURNAL_STREAM")
-        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr)
+        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr(.text))
         setenv("JOURNAL_STREAM", "\(info.st_dev):\(info.st_ino)", 1)
         XCTAssertEqual(LoggingSetup.detectDestination(), .journal)
         setenv("JOURNAL_STREAM", "\(info.st_dev):\(info.st_ino + 1)", 1)
-        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr)
+        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr(.text))
         setenv("JOURNAL_STREAM", "garbage", 1)
-        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr)
+        XCTAssertEqual(LoggingSetup.detectDestination(), .stderr(.text))
     }
 
     func testHandlersForEachDestination() {
         let journal = LoggingSetup.makeHandler(label: "l", level: .debug, destination: .journal)
         XCTAssertTrue(journal is JournalLogHandler)
         XCTAssertEqual(journal.logLevel, .debug)
-        let plain = LoggingSetup.makeHandler(label: "l", level: .warning, destination: .stderr)
+        let plain = LoggingSetup.makeHandler(label: "l", level: .warning, destination: .stderr(.text))
         XCTAssertTrue(plain is StderrLogHandler)
         XCTAssertEqual(plain.logLevel, .warning)
     }

@@ -4,11 +4,15 @@
 #   need_packages build        the C libraries vip-agent links (libnl-route-3, libnet, libsystemd)
 #   need_packages lab          + what the namespace lab uses (iproute2, ping)
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
-#                                script, ovsdb-server and the OVN/OVS schemas)
+#                                script, ovsdb-server and the OVN/OVS schemas, promtool,
+#                                lintian) and the PyPI packages in PYPI_TEST
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
-PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch)
+PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch
+               prometheus lintian)
+# The Kubernetes schemas for the static pod check (offline: the package ships them).
+PYPI_TEST=("kubernetes-validate>=1.29")
 
 need_packages() {
     local wanted=("${PACKAGES_BUILD[@]}") missing=() p
@@ -33,4 +37,23 @@ need_packages() {
     if [[ " ${missing[*]} " == *" ovn-central "* || " ${missing[*]} " == *" openvswitch-switch "* ]]; then
         systemctl stop ovn-central openvswitch-switch >/dev/null 2>&1 || true
     fi
+    # prometheus is installed for promtool; the tests need no Prometheus server.
+    if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+        systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+    fi
+}
+
+# The PyPI packages of the test suite, installed with the python3 the tests run when missing.
+need_python_packages() {
+    local missing=() spec module
+    for spec in "${PYPI_TEST[@]}"; do
+        module=${spec%%[<>=]*}
+        module=${module//-/_}
+        python3 -c "import ${module}" 2>/dev/null || missing+=("$spec")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing from PyPI: ${missing[*]}"
+    # Debian's own python3 refuses pip installs into it unless told (PEP 668).
+    python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}" \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${missing[@]}"
 }

@@ -40,10 +40,13 @@ actor OperatorSurfaces {
     /// Opens the metrics endpoint and the vipctl socket. Call before `agent.start()`: when
     /// either is taken (another agent runs), the agent stops before touching the host.
     func open() async throws {
-        let metrics = AgentMetrics()
+        let metrics = AgentMetrics(version: VIPAgentVersion.current)
         try await agent.onLoop { MetricsBridge.attach(metrics, to: $0) }
         if let endpoint = settings.metricsEndpoint {
-            let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger)
+            // /healthz hops onto the agent's loop: a stuck or stopped loop fails the probe.
+            let loop = agent.loop
+            let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger,
+                                       liveness: { loop.submit {} })
             try await server.start()
             metricsServer = server
             logger.info("metrics at http://\(endpoint)/metrics")
