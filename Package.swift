@@ -110,7 +110,7 @@ let package = Package(
         // Tests: one target per module, plus the network-namespace suite.
         // Shared by the test targets: seeded randomness, shell, namespaces, ports, fixtures.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol", "TestSupport"]),
+        .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol", "BasicTypes", "TestSupport"]),
         .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "AgentConfig", "BasicTypes", "ElectionProtocol", "HostModel", "TestSupport"]),
         .testTarget(name: "BasicTypesTests", dependencies: ["BasicTypes"]),
         .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig", "BasicTypes"]),

@@ -1,3 +1,4 @@
+import BasicTypes
 import TestSupport
 import Foundation
 import XCTest
