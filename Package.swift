@@ -44,6 +44,10 @@ let package = Package(
         // Host and network I/O.
         .target(name: "HostPlumbing", dependencies: ["CNetlink"], swiftSettings: v5),
         .target(name: "GratuitousARP", dependencies: ["CLibnet"], swiftSettings: v5),
+        // Host checks before start: stale VIP copies, capabilities, interfaces, the key file.
+        .target(name: "HostPreflight",
+                dependencies: ["AgentConfig", "HostPlumbing", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: v5),
         .target(name: "HealthChecks",
                 dependencies: [
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -65,9 +69,15 @@ let package = Package(
                 swiftSettings: v5),
 
         // Operator surfaces: the vipctl socket server, Prometheus export, systemd.
+        .target(name: "ConnectionLimits",
+                dependencies: [
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                ],
+                swiftSettings: v5),
         .target(name: "ControlSocket",
                 dependencies: [
-                    "StatusProtocol",
+                    "StatusProtocol", "ConnectionLimits",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
@@ -75,6 +85,7 @@ let package = Package(
                 swiftSettings: v5),
         .target(name: "MetricsExport",
                 dependencies: [
+                    "ConnectionLimits",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,7 +104,7 @@ let package = Package(
         // The daemon, wired from the modules above.
         .target(name: "AgentRuntime",
                 dependencies: [
-                    "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
+                    "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing", "HostPreflight",
                     "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport", "OVSDB", "GatewayFailover",
                     "SystemdIntegration",
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +118,7 @@ let package = Package(
                 swiftSettings: v5),
         .executableTarget(name: "VIPAgent",
                           dependencies: [
-                              "AgentRuntime", "AgentConfig",
+                              "AgentRuntime", "AgentConfig", "HostPlumbing", "HostPreflight",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ],
                           swiftSettings: v5),
@@ -123,6 +134,7 @@ let package = Package(
         .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig"], swiftSettings: v5),
         .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"], swiftSettings: v5),
         .testTarget(name: "HostPlumbingTests", dependencies: ["HostPlumbing", "GratuitousARP"], swiftSettings: v5),
+        .testTarget(name: "HostPreflightTests", dependencies: ["HostPreflight", "HostPlumbing", "AgentConfig"], swiftSettings: v5),
         .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"], swiftSettings: v5),
         .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"], swiftSettings: v5),
         .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"], swiftSettings: v5),

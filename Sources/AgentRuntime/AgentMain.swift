@@ -1,5 +1,6 @@
 import AgentConfig
 import Foundation
+import HostPreflight
 import Logging
 import NIOCore
 import NIOPosix
@@ -13,6 +14,9 @@ public enum AgentMain {
         let level = ProcessInfo.processInfo.environment["VIP_AGENT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSetup.bootstrap(level: level)
         let logger = Logger(label: "vip-agent")
+        // First, before any socket, the metrics listener or OVS: stale VIP copies go, VIPs the
+        // host holds for itself are refused, missing capabilities are named.
+        if let code = StartPreflight.run(configuration, logger: logger) { return code }
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { shutdown([loopGroup, checkGroup]) }

@@ -8,7 +8,7 @@
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
-PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch)
+PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch tcpdump libcap2-bin util-linux)
 
 need_packages() {
     local wanted=("${PACKAGES_BUILD[@]}") missing=() p

@@ -8,7 +8,7 @@ extension Agent {
     func removeStaleCopies() {
         for vip in configuration.vips {
             do {
-                let removed = try route.removeAddressEverywhere(HostAddress(vip.address))
+                let removed = try route.removeAgentCopies(of: [HostAddress(vip.address)]).map(\.interfaceName)
                 if !removed.isEmpty {
                     logger.notice("\(vip.name): removed a stale copy of \(vip.address) from \(removed.joined(separator: ", ")) (left by an earlier run)",
                                   metadata: ["vip": "\(vip.name)"])

@@ -23,6 +23,8 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     private let key: AuthKey
     var intake: AdvertIntake
     private var transport: AdvertTransport?
+    /// Advert send failures per peer; outlives a reopened socket.
+    let sendErrors = SendErrorLedger()
     private var destinations: [SocketAddress] = []
     let route: NetlinkRoute
     private var monitor: NetlinkMonitor?
@@ -72,7 +74,8 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     /// Binds the election socket.
     func openTransport() -> EventLoopFuture<AdvertTransport> {
         AdvertTransport.bind(
-            on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger
+            on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger,
+            ledger: sendErrors
         ) { [weak self] source, buffer in
             self?.received(buffer, from: source)
         }

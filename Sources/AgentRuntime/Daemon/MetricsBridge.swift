@@ -9,6 +9,10 @@ enum MetricsBridge {
         for vip in agent.configuration.vips {
             metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
         }
+        for peer in agent.configuration.cluster.peers {
+            metrics.registerPeer(peer.description)
+        }
+        agent.sendErrors.onFailure.append { peer in metrics.sendError(peer: peer) }
         agent.gatewayLink.map { link in
             Task {
                 await link.reconciler.onWrite { outcome in
