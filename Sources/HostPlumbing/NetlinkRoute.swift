@@ -168,7 +168,7 @@ public final class NetlinkRoute: @unchecked Sendable {
         var message: OpaquePointer?
         let rc = rtnl_addr_build_add_request(object, NLM_F_EXCL, &message)
         guard rc >= 0, let message else { return rc < 0 ? rc : -NLE_NOMEM }
-        let put = nla_put_u8(message, Int32(IFA_PROTO.rawValue), AddressMark.proto)
+        let put = nla_put_u8(message, Int32(IFA_PROTO), AddressMark.proto)
         guard put >= 0 else {
             nlmsg_free(message)
             return put

@@ -61,7 +61,12 @@ public enum HostPreflight {
             guard let address = HostAddress(bytes: vip.address.bytes) else { continue }
             let resolution = InterfaceResolver.resolve(configured: vip.interface, vip: address,
                                                        prefixLength: vip.prefixLength, snapshot: snapshot)
-            if resolution.interface == nil {
+            if let chosen = resolution.interface {
+                if !vip.usesAutoInterface, snapshot.link(named: vip.interface) == nil {
+                    findings.append(.warning("vips[\(i)].interface",
+                        "interface \(vip.interface) does not exist; the agent would use \(chosen) (\(resolution.reason ?? "fallback"))"))
+                }
+            } else {
                 findings.append(.problem("vips[\(i)].interface", resolution.fault ?? "no interface for \(vip.cidr)"))
             }
         }

@@ -47,18 +47,18 @@ final class StaleCopyNamespaceTests: XCTestCase {
         try route.addHostAddress(HostAddress("fd00:77::100")!, interface: "dummy1")
         // An unmarked copy as agents before the mark added it (/32, noprefixroute): ours too.
         try ns.ip("addr", "add", "10.77.0.101/32", "dev", "dummy1", "noprefixroute")
-        // Another program's /32 (its own protocol) and a plain static /32: not ours.
-        try ns.ip("addr", "add", "10.77.0.102/32", "dev", "dummy1", "proto", "5")
+        // A plain static /32: not ours. (Another program's IFA_PROTO value is covered by
+        // AddressDumpParserTests: iproute2 6.1 cannot set one.)
         try ns.ip("addr", "add", "10.77.0.103/32", "dev", "dummy1")
 
-        let vips = ["10.77.0.100", "fd00:77::100", "10.77.0.101", "10.77.0.102", "10.77.0.103", "10.77.0.11", "fd00:77::11"]
+        let vips = ["10.77.0.100", "fd00:77::100", "10.77.0.101", "10.77.0.103", "10.77.0.11", "fd00:77::11"]
             .map { HostAddress($0)! }
         let removed = try route.removeAgentCopies(of: vips)
         XCTAssertEqual(Set(removed.map(\.description)),
                        ["10.77.0.100/32 on dummy0", "10.77.0.100/32 on dummy1", "fd00:77::100/128 on dummy1",
                         "10.77.0.101/32 on dummy1"])
         let left = try ns.ip("-o", "addr", "show")
-        for kept in ["10.77.0.11/24", "fd00:77::11/64", "10.77.0.102/32", "10.77.0.103/32"] {
+        for kept in ["10.77.0.11/24", "fd00:77::11/64", "10.77.0.103/32"] {
             XCTAssertTrue(left.contains(kept), "\(kept) must stay: \(left)")
         }
         XCTAssertFalse(left.contains("10.77.0.100"), left)

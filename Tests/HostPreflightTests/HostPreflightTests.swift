@@ -46,7 +46,14 @@ final class HostPreflightTests: XCTestCase {
     }
 
     func testAMissingInterfaceIsNamedWithItsKeyPath() throws {
-        let findings = HostPreflight.check(try configuration(interface: "eno9"), host: host(capabilities: all), keyFile: privateKey)
+        // The VIP's subnet is on eth0: the agent would fall back to it, so only a warning.
+        let fallback = HostPreflight.check(try configuration(interface: "eno9"), host: host(capabilities: all), keyFile: privateKey)
+        XCTAssertEqual(fallback.map(\.severity), [.warning])
+        XCTAssertTrue(fallback[0].description.hasPrefix("warning: vips[0].interface: interface eno9 does not exist; the agent would use eth0"),
+                      fallback[0].description)
+        // No interface holds the VIP's subnet: nothing to fall back to.
+        let findings = HostPreflight.check(try configuration(vip: "10.99.0.100/24", interface: "eno9"), host: host(capabilities: all),
+                                           keyFile: privateKey)
         XCTAssertEqual(findings.map(\.description), ["vips[0].interface: interface eno9 does not exist"])
         XCTAssertEqual(HostPreflight.check(try configuration(interface: "auto"), host: host(capabilities: all), keyFile: privateKey), [],
                        "auto resolves to eth0, which holds 10.77.0.11/24")

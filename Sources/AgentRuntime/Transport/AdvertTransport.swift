@@ -31,7 +31,7 @@ final class AdvertTransport {
         self.ledger = ledger
         self.logger = logger
         // The send descriptor lives exactly as long as the channel's.
-        channel.closeFuture.whenComplete { _ in close(sendDescriptor) }
+        channel.closeFuture.whenComplete { _ in closeDescriptor(sendDescriptor) }
     }
 
     /// Binds `bind`:`port`, or the dual-stack wildcard `[::]`:`port` (falling back to
@@ -47,7 +47,7 @@ final class AdvertTransport {
             sendDescriptor = dup(socket.descriptor)  // shares the file description, so O_NONBLOCK too
             guard sendDescriptor >= 0 else {
                 let error = ElectionSocketError(doing: "duplicating the election socket", code: errno)
-                close(socket.descriptor)
+                closeDescriptor(socket.descriptor)
                 throw error
             }
         } catch {
@@ -62,7 +62,7 @@ final class AdvertTransport {
             .withBoundSocket(socket.descriptor)
             .map { AdvertTransport(channel: $0, dualStack: socket.dualStack, sendDescriptor: sendDescriptor, ledger: ledger, logger: logger) }
             .flatMapErrorThrowing { error in
-                close(sendDescriptor)
+                closeDescriptor(sendDescriptor)
                 throw TransportError("registering the election socket on port \(port): \(error)")
             }
     }
@@ -137,4 +137,9 @@ private final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable 
         // Non-fatal read errors (ECONNREFUSED from a peer that is down, ENOMEM): the election
         // notices a silent peer by itself. Writes never go through NIO, so never close it.
     }
+}
+
+/// close(2), out of reach of `AdvertTransport.close()`.
+private func closeDescriptor(_ fd: CInt) {
+    _ = close(fd)
 }
