@@ -40,6 +40,9 @@ final class SystemdUnitTests: XCTestCase {
         XCTAssertEqual(unit.value("Service", "RestartSec"), "1s")
         XCTAssertEqual(unit.values("Service", "ExecStart"),
                        ["/usr/local/bin/vip-agent run --config /etc/vip-agent/config.yaml"])
+        // A crash, a kill or a failed start leaves no VIP copy behind (issue 12).
+        XCTAssertEqual(unit.values("Service", "ExecStopPost"),
+                       ["/usr/local/bin/vip-agent cleanup --config /etc/vip-agent/config.yaml"])
         XCTAssertEqual(unit.values("Service", "ExecReload"), [])
         XCTAssertEqual(unit.value("Service", "RuntimeDirectory"), "vip-agent")
         XCTAssertEqual(unit.value("Service", "RuntimeDirectoryMode"), "0750")
