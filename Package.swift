@@ -40,6 +40,9 @@ let package = Package(
         // Host and network I/O.
         .target(name: "HostPlumbing", dependencies: ["CNetlink", "BasicTypes", "HostModel"]),
         .target(name: "GratuitousARP", dependencies: ["CLibnet"]),
+        // Host checks before start: stale VIP copies, capabilities, interfaces, the key file.
+        .target(name: "HostPreflight",
+                dependencies: ["AgentConfig", "BasicTypes", "HostModel", "HostPlumbing", .product(name: "Logging", package: "swift-log")]),
         .target(name: "HealthChecks",
                 dependencies: [
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -59,16 +62,21 @@ let package = Package(
                 ]),
 
         // Operator surfaces: the vipctl socket server, Prometheus export, systemd.
+        .target(name: "ConnectionLimits",
+                dependencies: [
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                ]),
         .target(name: "ControlSocket",
                 dependencies: [
-                    "StatusProtocol",
+                    "StatusProtocol", "ConnectionLimits",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "Logging", package: "swift-log"),
                 ]),
         .target(name: "MetricsExport",
                 dependencies: [
-                    "ElectionProtocol",
+                    "ElectionProtocol", "ConnectionLimits",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,7 +92,7 @@ let package = Package(
         // The daemon, wired from the modules above.
         .target(name: "AgentRuntime",
                 dependencies: [
-                    "NodeCore", "BasicTypes", "HostModel", "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing",
+                    "NodeCore", "BasicTypes", "HostModel", "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing", "HostPreflight",
                     "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport", "OVSDB", "GatewayFailover",
                     "SystemdIntegration",
                     .product(name: "NIOCore", package: "swift-nio"),
@@ -98,7 +106,7 @@ let package = Package(
                 ]),
         .executableTarget(name: "VIPAgent",
                           dependencies: [
-                              "AgentRuntime", "AgentConfig", "SystemdIntegration",
+                              "AgentRuntime", "AgentConfig", "SystemdIntegration", "HostPlumbing", "HostPreflight",
                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
                           ]),
         .executableTarget(name: "vipctl",
@@ -116,6 +124,8 @@ let package = Package(
         .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig", "BasicTypes"]),
         .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),
         .testTarget(name: "HostPlumbingTests", dependencies: ["HostPlumbing", "HostModel", "BasicTypes", "GratuitousARP"]),
+        .testTarget(name: "HostPreflightTests", dependencies: ["HostPreflight", "HostPlumbing", "AgentConfig", "BasicTypes", "HostModel"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"]),
         .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"]),
         .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"]),

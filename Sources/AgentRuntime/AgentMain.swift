@@ -1,5 +1,6 @@
 import AgentConfig
 import Foundation
+import HostPreflight
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,6 +15,9 @@ public enum AgentMain {
     public static func run(configuration: Configuration, configPath: String) async throws -> Int32 {
         LoggingSetup.bootstrap(level: .info)  // a no-op when the caller has bootstrapped already
         let logger = Logger(label: "vip-agent")
+        // First, before any socket, the metrics listener or OVS: stale VIP copies go, VIPs the
+        // host holds for itself are refused, missing capabilities are named.
+        if let code = StartPreflight.run(configuration, logger: logger) { return code }
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { shutdown([loopGroup, checkGroup]) }
@@ -50,7 +54,7 @@ struct AgentService: Service {
     let logger: Logger
 
     func run() async throws {
-        let transport = try await agent.flatOnLoop { $0.openTransport() }
+        try await agent.flatOnLoop { $0.openTransport() }
         let surfaces = OperatorSurfaces(agent: agent, settings: settings, logger: logger)
         try await agent.onLoop { surfaces.attach(to: $0) }
         // The control socket and the metrics endpoint first: a second agent on the same host
@@ -59,12 +63,12 @@ struct AgentService: Service {
             try await surfaces.open()
         } catch {
             logger.critical("cannot start: \(error)")
-            _ = try? await transport.close().get()
+            try? await agent.flatOnLoop { $0.closeTransport() }
             await surfaces.stop()
             throw error
         }
         do {
-            try await agent.onLoop { try $0.start(transport: transport) }
+            try await agent.onLoop { try $0.start() }
         } catch {
             logger.critical("cannot start: \(error)")
             try? await agent.flatOnLoop { $0.shutdown() }

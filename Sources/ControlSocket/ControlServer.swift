@@ -1,3 +1,4 @@
+import ConnectionLimits
 import Foundation
 import Logging
 import NIOCore
@@ -16,6 +17,8 @@ public final class ControlServer: @unchecked Sendable {
     private let logger: Logger
     private let eventLoopGroup: EventLoopGroup
     private let writeTimeout: TimeAmount
+    private let limiter: ConnectionLimiter
+    private let requestTimeout: TimeAmount
 
     private let lock = NSLock()
     private var serverChannel: Channel?
@@ -24,9 +27,14 @@ public final class ControlServer: @unchecked Sendable {
     /// - Parameters:
     ///   - group: the group that may use the socket (`status.socketGroup`); empty: the agent's own group.
     ///   - writeTimeout: how long a client may leave a response unread before it is disconnected.
+    ///   - maxConnections: connections served at once; more are closed as they arrive.
+    ///   - requestTimeout: how long a connection may stay silent without watching.
     public init(path: String, group: String, handler: ControlHandler, logger: Logger,
                 writeTimeout: TimeAmount = .seconds(10),
+                maxConnections: Int = 64, requestTimeout: TimeAmount = .seconds(30),
                 eventLoopGroup: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.limiter = ConnectionLimiter(limit: maxConnections)
+        self.requestTimeout = requestTimeout
         self.path = path
         self.group = group
         self.handler = handler
@@ -57,12 +65,18 @@ public final class ControlServer: @unchecked Sendable {
 
         let channel: NIOAsyncChannel<NIOAsyncChannel<ControlInboundLine, ByteBuffer>, Never>
         do {
+            let limiter = self.limiter
+            let requestTimeout = self.requestTimeout
             channel = try await ServerBootstrap(group: eventLoopGroup)
                 .serverChannelOption(ChannelOptions.backlog, value: 64)
+                .serverChannelInitializer { server in
+                    server.eventLoop.makeCompletedFuture { try server.pipeline.syncOperations.addHandler(limiter) }
+                }
                 .bind(unixDomainSocketPath: staging) { child in
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(ControlLineDecoder(limit: ControlCodec.maxRequestLineBytes)))
+                        try child.pipeline.syncOperations.addHandler(RequestDeadline(timeout: requestTimeout))
                         return try NIOAsyncChannel<ControlInboundLine, ByteBuffer>(
                             wrappingChannelSynchronously: child)
                     }
@@ -108,6 +122,9 @@ public final class ControlServer: @unchecked Sendable {
             "path": "\(path)", "group": "\(group.isEmpty ? "(agent's own)" : group)", "mode": "0660",
         ])
     }
+
+    /// Connections open now, and those closed at once because the cap was reached.
+    public var connectionCounts: (open: Int, refused: UInt64) { (limiter.openCount, limiter.refusedCount) }
 
     /// Stops accepting, disconnects every client and removes the socket file. Idempotent.
     public func stop() async {

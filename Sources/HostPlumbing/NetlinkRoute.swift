@@ -32,9 +32,9 @@ public final class NetlinkRoute: @unchecked Sendable {
         try locked { try SnapshotReader(socket: socket).read() }
     }
 
-    /// Adds `a`/32 (or /128) to `interface` with IFA_F_NOPREFIXROUTE (and IFA_F_NODAD for IPv6).
-    /// Idempotent: an existing identical address is success.
-    public func addHostAddress(_ a: IPAddress, interface: String) throws {
+    /// Adds `a`/32 (or /128) to `interface` with IFA_F_NOPREFIXROUTE (and IFA_F_NODAD for IPv6),
+    /// marked as the agent's (`AddressMark`). Idempotent: an existing identical address is success.
+    public func addIPAddress(_ a: IPAddress, interface: String) throws {
         let label = "\(a)/\(a.bitWidth)"
         try locked {
             let index = try interfaceIndex(interface, operation: "adding", address: label)
@@ -49,8 +49,10 @@ public final class NetlinkRoute: @unchecked Sendable {
                     // still receives and answers; it is just never picked as a source.
                     rtnl_addr_set_preferred_lifetime(object, 0)
                     rtnl_addr_set_valid_lifetime(object, 0xFFFF_FFFF)
+                } else if let label = AddressMark.label(for: interface) {
+                    _ = rtnl_addr_set_label(object, label)
                 }
-                return rtnl_addr_add(socket, object, NLM_F_EXCL)
+                return addMarked(object)
             }
             if rc < 0 && rc != -NLE_EXIST {
                 throw HostError(operation: "adding", interface: interface, address: label,
@@ -110,7 +112,71 @@ public final class NetlinkRoute: @unchecked Sendable {
         }
     }
 
+    /// Every address with the attributes libnl does not parse (IFA_PROTO, IFA_LABEL).
+    public func addressRecords() throws -> [AddressRecord] {
+        try locked { try AddressDump.read(fd: nl_socket_get_fd(socket)) }
+    }
+
+    /// Interface names by index.
+    public func interfaceNames() throws -> [Int32: String] {
+        try locked {
+            var names: [Int32: String] = [:]
+            for link in try SnapshotReader(socket: socket).readLinks() { names[link.index] = link.name }
+            return names
+        }
+    }
+
+    /// Removes the copies of `vips` the agent added (`AddressMark`), on every interface, and
+    /// returns them; never an address the host holds for itself. Tries every copy before
+    /// throwing the first failure.
+    @discardableResult
+    public func removeAgentCopies(of vips: [IPAddress]) throws -> [InterfaceAddress] {
+        let names = try interfaceNames()
+        let copies = VIPHolders.agentCopies(of: vips, in: try addressRecords(), names: names)
+        return try locked {
+            var removed: [InterfaceAddress] = []
+            var firstError: HostError?
+            for copy in copies {
+                let name = names[copy.interfaceIndex] ?? "index \(copy.interfaceIndex)"
+                do {
+                    let rc = try withAddressObject(copy.address, prefixLength: copy.prefixLength,
+                                                   interfaceIndex: copy.interfaceIndex, flags: 0,
+                                                   operation: "removing", interface: name) { object in
+                        rtnl_addr_delete(socket, object, 0)
+                    }
+                    if rc >= 0 || Self.isAbsentAddress(rc) {
+                        if rc >= 0 {
+                            removed.append(InterfaceAddress(interfaceIndex: copy.interfaceIndex, interfaceName: name,
+                                                            address: copy.address, prefixLength: copy.prefixLength))
+                        }
+                    } else if firstError == nil {
+                        firstError = HostError(operation: "removing", interface: name, address: copy.description,
+                                               libraryError: libnlText(rc), code: rc)
+                    }
+                } catch let error as HostError {
+                    if firstError == nil { firstError = error }
+                }
+            }
+            if let firstError { throw firstError }
+            return removed
+        }
+    }
+
     // MARK: - helpers (call with the lock held)
+
+    /// rtnl_addr_add with IFA_PROTO added to the request (libnl 3.7 has no setter for it).
+    /// Kernels before 5.18 ignore the unknown attribute.
+    private func addMarked(_ object: OpaquePointer) -> Int32 {
+        var message: OpaquePointer?
+        let rc = rtnl_addr_build_add_request(object, NLM_F_EXCL, &message)
+        guard rc >= 0, let message else { return rc < 0 ? rc : -NLE_NOMEM }
+        let put = nla_put_u8(message, Int32(IFA_PROTO), AddressMark.proto)
+        guard put >= 0 else {
+            nlmsg_free(message)
+            return put
+        }
+        return nl_send_sync(socket, message)  // frees the message
+    }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()

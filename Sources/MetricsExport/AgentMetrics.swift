@@ -61,6 +61,16 @@ public final class AgentMetrics: Sendable {
         dropCounter(reason).increment()
     }
 
+    /// Shows `peer`'s send error counter at 0 from the start.
+    public func registerPeer(_ peer: String) {
+        _ = counter(MetricNames.sendErrors, ["peer": peer])
+    }
+
+    /// One advert to `peer` the kernel refused (`vip_agent_send_errors_total{peer}`).
+    public func sendError(peer: String) {
+        counter(MetricNames.sendErrors, ["peer": peer]).increment()
+    }
+
     public func garpSent(vip: String, count: Int = 1) {
         guard count > 0 else { return }
         counter(MetricNames.garpsSent, ["vip": vip]).increment(by: Int64(count))

@@ -36,6 +36,8 @@ public enum MetricNames {
                                          "1 when the health check passes (after rise/fall), 0 otherwise.")
     static let checkRuns = descriptor("check_runs", unit: "total", "Health check probes run, by result.")
     static let checkDuration = descriptor("check_duration", unit: "seconds", "Duration of health check probes.")
+    static let sendErrors = descriptor("send_errors", unit: "total",
+                                       "Election adverts the kernel refused to send, by peer.")
     static let gatewayConnected = descriptor("gateway_nb_connected", unit: "",
                                              "1 while connected to the OVN northbound database, 0 otherwise.")
     static let gatewayWrites = descriptor("gateway_writes", unit: "total",

@@ -1,3 +1,4 @@
+import ConnectionLimits
 import Foundation
 import Logging
 import NIOCore
@@ -26,12 +27,20 @@ public final class MetricsServer: @unchecked Sendable {
     private let livenessTimeout: TimeAmount
     private let lock = NSLock()
     private var channel: Channel?
+    private let limiter: ConnectionLimiter
+    private let idleTimeout: TimeAmount
 
+    /// - Parameters:
+    ///   - maxConnections: connections served at once; more are closed as they arrive.
+    ///   - idleTimeout: a connection with nothing read or written for this long is closed.
     public init(host: String, port: Int, metrics: AgentMetrics, logger: Logger,
+                maxConnections: Int = 32, idleTimeout: TimeAmount = .seconds(30),
                 group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 liveness: LivenessProbe? = nil, livenessTimeout: TimeAmount = .seconds(1)) {
         self.liveness = liveness
         self.livenessTimeout = livenessTimeout
+        self.limiter = ConnectionLimiter(limit: maxConnections)
+        self.idleTimeout = idleTimeout
         self.host = host
         self.port = port
         self.metrics = metrics
@@ -58,11 +67,18 @@ public final class MetricsServer: @unchecked Sendable {
         let metrics = self.metrics
         let liveness = self.liveness
         let livenessTimeout = self.livenessTimeout
+        let limiter = self.limiter
+        let idleTimeout = self.idleTimeout
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { server in
+                server.eventLoop.makeCompletedFuture { try server.pipeline.syncOperations.addHandler(limiter) }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(
                         render: { metrics.render() }, liveness: liveness, livenessTimeout: livenessTimeout))
@@ -80,6 +96,9 @@ public final class MetricsServer: @unchecked Sendable {
             "address": "\(bound.localAddress.map { "\($0)" } ?? address)", "paths": "/metrics /healthz",
         ])
     }
+
+    /// Connections open now, and those closed at once because the cap was reached.
+    public var connectionCounts: (open: Int, refused: UInt64) { (limiter.openCount, limiter.refusedCount) }
 
     /// Stops accepting connections and closes the listening socket. Idempotent.
     public func stop() async {

@@ -48,19 +48,23 @@ public struct PeerStatus: Codable, Equatable, Sendable {
     public var priority: Int?
     /// Extra: whether the peer reported its checks as passing.
     public var healthy: Bool?
+    /// Adverts to this peer the kernel refused to send (a route, a firewall); null from agents
+    /// that do not count them.
+    public var sendErrors: UInt64?
 
     public init(address: String, node: String? = nil, lastSeen: String? = nil, state: String? = nil,
-                priority: Int? = nil, healthy: Bool? = nil) {
+                priority: Int? = nil, healthy: Bool? = nil, sendErrors: UInt64? = nil) {
         self.address = address
         self.node = node
         self.lastSeen = lastSeen
         self.state = state
         self.priority = priority
         self.healthy = healthy
+        self.sendErrors = sendErrors
     }
 
     private enum CodingKeys: String, CodingKey {
-        case address, node, lastSeen, state, priority, healthy
+        case address, node, lastSeen, state, priority, healthy, sendErrors
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -71,5 +75,6 @@ public struct PeerStatus: Codable, Equatable, Sendable {
         try c.encode(state, forKey: .state)
         try c.encode(priority, forKey: .priority)
         try c.encode(healthy, forKey: .healthy)
+        try c.encode(sendErrors, forKey: .sendErrors)
     }
 }

@@ -58,11 +58,12 @@ public enum StatusFormatter {
     }
 
     static func peerSection(_ peers: [PeerStatus], now: Date?) -> String {
-        var table = TextTable(["PEER", "NODE", "STATE", "PRIORITY", "HEALTH", "LAST SEEN"])
+        var table = TextTable(["PEER", "NODE", "STATE", "PRIORITY", "HEALTH", "LAST SEEN", "SEND ERRORS"])
         for peer in peers {
             let health = peer.healthy.map { $0 ? "healthy" : "unhealthy" } ?? "-"
             table.add([peer.address, peer.node ?? "-", peer.state ?? "-", peer.priority.map(String.init) ?? "-",
-                       health, peer.lastSeen.map { timeCell($0, now: now) } ?? "never"])
+                       health, peer.lastSeen.map { timeCell($0, now: now) } ?? "never",
+                       peer.sendErrors.map(String.init) ?? "-"])
         }
         return table.render()
     }

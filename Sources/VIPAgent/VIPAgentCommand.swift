@@ -10,7 +10,7 @@ struct VIPAgentCommand: AsyncParsableCommand {
         commandName: "vip-agent",
         abstract: "Keeps a floating virtual IP alive across Kubernetes masters.",
         version: VIPAgentVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, CleanupCommand.self])
 
     /// Like the library's `main`, except that usage errors exit 2 (not 64), as documented.
     static func main() async {

@@ -12,10 +12,11 @@ enum SystemdAnalyze {
     /// The unit text with the program of every `ExecStart=` replaced; arguments are kept.
     static func withExecutable(_ unitText: String, program: String) -> String {
         unitText.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.hasPrefix("ExecStart=") else { return String(line) }
-            let command = line.dropFirst("ExecStart=".count)
+            // ExecStart= and ExecStopPost= (`vip-agent cleanup`) both name the binary.
+            guard let key = ["ExecStart=", "ExecStopPost="].first(where: { line.hasPrefix($0) }) else { return String(line) }
+            let command = line.dropFirst(key.count)
             let arguments = command.split(separator: " ", maxSplits: 1).dropFirst().first.map { " " + $0 } ?? ""
-            return "ExecStart=" + program + arguments
+            return key + program + arguments
         }.joined(separator: "\n")
     }
 

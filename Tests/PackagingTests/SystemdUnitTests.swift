@@ -45,6 +45,9 @@ final class SystemdUnitTests: XCTestCase {
         // A bad configuration exits 2: restarting every second cannot fix it.
         XCTAssertEqual(unit.words("Service", "RestartPreventExitStatus"), ["2"])
         XCTAssertEqual(unit.values("Service", "EnvironmentFile"), ["-/etc/default/vip-agent"])
+        // A crash, a kill or a failed start leaves no VIP copy behind (issue 12).
+        XCTAssertEqual(unit.values("Service", "ExecStopPost"),
+                       ["/usr/local/bin/vip-agent cleanup --config /etc/vip-agent/config.yaml"])
         XCTAssertEqual(unit.value("Service", "RuntimeDirectory"), "vip-agent")
         XCTAssertEqual(unit.value("Service", "RuntimeDirectoryMode"), "0750")
         XCTAssertEqual(unit.words("Unit", "After"), ["network-online.target"])

@@ -34,7 +34,7 @@ enum Fixtures {
             checks: [CheckStatus(name: "apiserver", healthy: true, since: "2026-11-22T17:59:00Z",
                                  detail: "200 OK", successes: 42, failures: 1)],
             peers: [PeerStatus(address: "10.77.0.12", node: "m2", lastSeen: "2026-11-22T18:02:00Z",
-                               state: "BACKUP", priority: 140, healthy: true),
+                               state: "BACKUP", priority: 140, healthy: true, sendErrors: 3),
                     PeerStatus(address: "10.77.0.13")],
             counters: Counters(advertsSent: 10, advertsReceived: 20, authFailures: 1, malformed: 2,
                                replays: 3, garpsSent: 5, transitions: 4),

@@ -6,7 +6,7 @@ final class StatusDocumentTests: XCTestCase {
     /// Keys the agent adds beyond the contract sample; the contract allows additions only.
     private let extras: Set<String> = [
         "drops", "gateway", "vips[].interfaceReason", "vips[].healthy",
-        "checks[].successes", "checks[].failures", "peers[].healthy",
+        "checks[].successes", "checks[].failures", "peers[].healthy", "peers[].sendErrors",
     ]
 
     func testContractSampleDecodesAndReencodesWithEveryContractKey() throws {

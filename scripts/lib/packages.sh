@@ -10,7 +10,7 @@
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
 PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch
-               prometheus lintian)
+               prometheus lintian tcpdump libcap2-bin util-linux)
 # The Kubernetes schemas for the static pod check (offline: the package ships them).
 PYPI_TEST=("kubernetes-validate>=1.29")
 

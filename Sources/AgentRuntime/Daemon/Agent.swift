@@ -24,6 +24,8 @@ final class Agent {
     let startedAt = Date()
     private(set) var core: NodeCore
     private var transport: AdvertTransport?
+    /// Advert send failures per peer; outlives a reopened socket.
+    let sendErrors = SendErrorLedger()
     private var destinations: [SocketAddress] = []
     let route: NetlinkRoute
     private var monitor: NetlinkMonitor?
@@ -67,11 +69,21 @@ final class Agent {
 
     // MARK: - Life cycle (on the loop)
 
-    /// Binds the election socket.
-    func openTransport() -> EventLoopFuture<AdvertTransport> {
+    /// Binds the election socket (before `start`, so a port in use stops the agent early).
+    func openTransport() -> EventLoopFuture<Void> {
+        let bound = self.bound
+        return bindTransport().map { bound.value.transport = $0 }
+    }
+
+    func closeTransport() -> EventLoopFuture<Void> {
+        transport?.close() ?? loop.makeSucceededVoidFuture()
+    }
+
+    private func bindTransport() -> EventLoopFuture<AdvertTransport> {
         let bound = self.bound
         return AdvertTransport.bind(
-            on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger
+            on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger,
+            ledger: sendErrors
         ) { source, buffer in
             bound.value.received(buffer, from: source)
         }
@@ -94,7 +106,7 @@ final class Agent {
         loop.scheduleTask(in: delay) {
             let agent = bound.value
             guard !agent.stopping else { return }
-            agent.openTransport().whenComplete { result in
+            agent.bindTransport().whenComplete { result in
                 let agent = bound.value
                 switch result {
                 case .success(let fresh):
@@ -110,11 +122,11 @@ final class Agent {
         }
     }
 
-    func start(transport: AdvertTransport) throws {
+    func start() throws {
         loop.preconditionInEventLoop()
+        guard let transport else { throw AgentStartError("the election socket is not open") }
         logger.info("starting as \(identity.name) (\(identity.address)), peers \(configuration.cluster.peers.map(\.description).joined(separator: ", "))")
         removeStaleCopies()
-        self.transport = transport
         watch(transport)
         destinations = try configuration.cluster.peers.map {
             try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack)
@@ -308,7 +320,7 @@ final class Agent {
     private func removeStaleCopies() {
         for vip in configuration.vips {
             do {
-                let removed = try route.removeAddressEverywhere(vip.address)
+                let removed = try route.removeAgentCopies(of: [vip.address]).map(\.interfaceName)
                 if !removed.isEmpty {
                     logger.notice("\(vip.name): removed a stale copy of \(vip.address) from \(removed.joined(separator: ", ")) (left by an earlier run)",
                                   metadata: ["vip": "\(vip.name)"])

@@ -8,6 +8,10 @@ enum MetricsBridge {
         for vip in agent.configuration.vips {
             metrics.registerVIP(vip.name, state: "INIT", effectivePriority: Int(vip.priority))
         }
+        for peer in agent.configuration.cluster.peers {
+            metrics.registerPeer(peer.description)
+        }
+        agent.sendErrors.onFailure.append { peer in metrics.sendError(peer: peer) }
         var successes: [String: UInt64] = [:]   // per check, to tell whether the last run passed
         agent.observers.onEvent.append { [weak agent] event in
             switch event {

@@ -50,7 +50,8 @@ extension Agent {
             return PeerStatus(address: ip.description, node: name,
                               lastSeen: core.lastHeard[address].map(wall), state: state,
                               priority: view.map { Int($0.body.priority) },
-                              healthy: view.map { $0.body.flags.contains(.healthy) })
+                              healthy: view.map { $0.body.flags.contains(.healthy) },
+                              sendErrors: sendErrors.count(for: ip.description))
         }
     }
 
