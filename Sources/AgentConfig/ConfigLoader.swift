@@ -43,7 +43,7 @@ public enum ConfigLoader {
         }
     }
 
-    private static let emptyNode = Node("")
+    private static var emptyNode: Node { Node("") }
 
     private static func decode(_ root: Node, context: DecodeContext, hostName: String) -> Configuration? {
         let diag = context.diag

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// The small top-level sections: `node`, `startupGrace`, `announce:` and `status:`.
 enum SettingsSections {
     static let announceKeys = ["garpCount", "garpInterval", "refreshInterval"]

@@ -1,3 +1,4 @@
+import BasicTypes
 import Yams
 
 /// Typed reads of single YAML nodes. Each reports a problem at `path` and returns `nil`

@@ -64,7 +64,7 @@ struct ControlConnection {
     /// while a write is still pending are coalesced: the client always gets the newest document.
     /// Whatever the client sends meanwhile is read and ignored (`rest`), so that its leaving is noticed.
     private func watch(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-                       ignoring rest: NIOAsyncChannelInboundStream<ControlInboundLine>.AsyncIterator) async throws {
+                       ignoring rest: sending NIOAsyncChannelInboundStream<ControlInboundLine>.AsyncIterator) async throws {
         let (latest, latestSink) = AsyncStream.makeStream(of: StatusDocument.self,
                                                           bufferingPolicy: .bufferingNewest(1))
         let updates = handler.statusUpdates()

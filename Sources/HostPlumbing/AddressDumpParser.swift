@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// Pure parsing of RTM_GETADDR dump replies: a buffer of netlink messages in, address records
 /// out. Never traps on a short or malformed buffer: that is a `malformed` error.
 enum AddressDumpParser {

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// How the agent marks the VIP copies it adds, so that a later run (or `vip-agent cleanup`)
 /// removes exactly those after a crash, and never an address the host holds for itself.
 ///

@@ -1,3 +1,5 @@
+import BasicTypes
+
 /// One address as a raw RTM_GETADDR dump reports it, including what libnl 3.7 does not parse:
 /// the address protocol (IFA_PROTO, kernels ≥ 5.18) and the IPv4 label (IFA_LABEL).
 public struct AddressRecord: Equatable, Sendable, CustomStringConvertible {

@@ -34,7 +34,7 @@ public final class NetlinkRoute: @unchecked Sendable {
 
     /// Adds `a`/32 (or /128) to `interface` with IFA_F_NOPREFIXROUTE (and IFA_F_NODAD for IPv6),
     /// marked as the agent's (`AddressMark`). Idempotent: an existing identical address is success.
-    public func addIPAddress(_ a: IPAddress, interface: String) throws {
+    public func addHostAddress(_ a: IPAddress, interface: String) throws {
         let label = "\(a)/\(a.bitWidth)"
         try locked {
             let index = try interfaceIndex(interface, operation: "adding", address: label)

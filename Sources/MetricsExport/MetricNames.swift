@@ -19,29 +19,57 @@ public enum MetricNames {
     /// Upper bounds of the check duration histogram, in seconds.
     public static let checkDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    static let buildInfo = descriptor("build_info", unit: "",
+    static var buildInfo: MetricNameDescriptor {
+        descriptor("build_info", unit: "",
                                       "Always 1; the version label is the running vip-agent's.")
-    static let vipState = descriptor("vip_state", unit: "", "1 for the current state of the VIP, 0 for the others.")
-    static let transitions = descriptor("transitions", unit: "total", "State transitions of the VIP, by new state.")
-    static let advertsSent = descriptor("adverts_sent", unit: "total", "Election adverts sent for the VIP.")
-    static let advertsReceived = descriptor("adverts_received", unit: "total",
+    }
+    static var vipState: MetricNameDescriptor {
+        descriptor("vip_state", unit: "", "1 for the current state of the VIP, 0 for the others.")
+    }
+    static var transitions: MetricNameDescriptor {
+        descriptor("transitions", unit: "total", "State transitions of the VIP, by new state.")
+    }
+    static var advertsSent: MetricNameDescriptor {
+        descriptor("adverts_sent", unit: "total", "Election adverts sent for the VIP.")
+    }
+    static var advertsReceived: MetricNameDescriptor {
+        descriptor("adverts_received", unit: "total",
                                             "Valid election adverts received for the VIP.")
-    static let packetsDropped = descriptor("packets_dropped", unit: "total",
+    }
+    static var packetsDropped: MetricNameDescriptor {
+        descriptor("packets_dropped", unit: "total",
                                            "Election packets dropped, by reason.")
-    static let garpsSent = descriptor("garps_sent", unit: "total",
+    }
+    static var garpsSent: MetricNameDescriptor {
+        descriptor("garps_sent", unit: "total",
                                       "Gratuitous ARP / unsolicited neighbour advertisements sent for the VIP.")
-    static let effectivePriority = descriptor("effective_priority", unit: "",
+    }
+    static var effectivePriority: MetricNameDescriptor {
+        descriptor("effective_priority", unit: "",
                                               "Priority this node currently advertises for the VIP.")
-    static let checkHealthy = descriptor("check_healthy", unit: "",
+    }
+    static var checkHealthy: MetricNameDescriptor {
+        descriptor("check_healthy", unit: "",
                                          "1 when the health check passes (after rise/fall), 0 otherwise.")
-    static let checkRuns = descriptor("check_runs", unit: "total", "Health check probes run, by result.")
-    static let checkDuration = descriptor("check_duration", unit: "seconds", "Duration of health check probes.")
-    static let sendErrors = descriptor("send_errors", unit: "total",
+    }
+    static var checkRuns: MetricNameDescriptor {
+        descriptor("check_runs", unit: "total", "Health check probes run, by result.")
+    }
+    static var checkDuration: MetricNameDescriptor {
+        descriptor("check_duration", unit: "seconds", "Duration of health check probes.")
+    }
+    static var sendErrors: MetricNameDescriptor {
+        descriptor("send_errors", unit: "total",
                                        "Election adverts the kernel refused to send, by peer.")
-    static let gatewayConnected = descriptor("gateway_nb_connected", unit: "",
+    }
+    static var gatewayConnected: MetricNameDescriptor {
+        descriptor("gateway_nb_connected", unit: "",
                                              "1 while connected to the OVN northbound database, 0 otherwise.")
-    static let gatewayWrites = descriptor("gateway_writes", unit: "total",
+    }
+    static var gatewayWrites: MetricNameDescriptor {
+        descriptor("gateway_writes", unit: "total",
                                           "Gateway_Chassis priority writes to the OVN northbound database, by result.")
+    }
 
     private static func descriptor(_ name: String, unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: namespace, metricName: name, unitName: unit, helpText: help)

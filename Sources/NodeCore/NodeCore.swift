@@ -13,18 +13,18 @@ import HostModel
 /// clock.
 public struct NodeCore: Sendable {
     public let settings: NodeSettings
-    public private(set) var vips: [VIPGroup]
-    public private(set) var gateway: GatewayGroup?
-    public private(set) var intake: AdvertIntake
+    public internal(set) var vips: [VIPGroup]
+    public internal(set) var gateway: GatewayGroup?
+    public internal(set) var intake: AdvertIntake
     /// The host as last seen (patched by the placements the core asked for).
-    public private(set) var snapshot = HostSnapshot()
+    public internal(set) var snapshot = HostSnapshot()
     /// The latest state of every health check, by name.
-    public private(set) var checkStates: [String: Health] = [:]
+    public internal(set) var checkStates: [String: Health] = [:]
     /// When each peer was last heard (any group), and the node name it speaks for in VIP groups.
-    public private(set) var lastHeard: [NodeAddress: Instant] = [:]
-    public private(set) var nodeNames: [NodeAddress: String] = [:]
-    public private(set) var started = false
-    public private(set) var stopped = false
+    public internal(set) var lastHeard: [NodeAddress: Instant] = [:]
+    public internal(set) var nodeNames: [NodeAddress: String] = [:]
+    public internal(set) var started = false
+    public internal(set) var stopped = false
     private let key: AuthKey
     private var sequence: UInt64 = 0
     /// The timer last armed, so an unchanged deadline is not re-armed.

@@ -1,3 +1,4 @@
+import HostModel
 import AgentConfig
 import ArgumentParser
 import HostPlumbing

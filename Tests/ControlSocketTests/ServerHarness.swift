@@ -6,7 +6,7 @@ import StatusProtocol
 import XCTest
 
 /// A started ControlServer in its own temporary directory.
-final class ServerHarness {
+final class ServerHarness: Sendable {
     let directory: String
     let path: String
     let handler: FakeControlHandler

@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 /// A blocking unix-socket client for tests; every read gives up after `timeout` seconds.
-final class TestClient {
+/// `@unchecked Sendable`: a test drives it from one place at a time (its blocking reads are
+/// handed to `offPool` and awaited before the next use), never from two threads at once.
+final class TestClient: @unchecked Sendable {
     enum Failure: Error { case connect(Int32), timeout, io(Int32) }
 
     let fd: Int32
@@ -77,7 +79,7 @@ final class TestClient {
 }
 
 /// Runs blocking work off the Swift concurrency pool (which the server's tasks need).
-func offPool<T>(_ work: @escaping () throws -> T) async throws -> T {
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             continuation.resume(with: Result { try work() })

@@ -163,7 +163,7 @@ final class VipctlBinaryTests: XCTestCase {
         let clear = "\u{1B}[H\u{1B}[2J"
 
         /// Lines up to and including the first VIP row of the next redraw.
-        func nextScreen() -> [String] {
+        @Sendable func nextScreen() -> [String] {
             var lines: [String] = []
             while let line = reader.next() {
                 lines.append(line)

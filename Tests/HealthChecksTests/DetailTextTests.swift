@@ -1,4 +1,5 @@
 @testable import HealthChecks
+import BasicTypes
 import XCTest
 
 /// The pure helpers that turn raw answers into the one-line details operators read.
@@ -37,11 +38,13 @@ final class DetailTextTests: XCTestCase {
     }
 
     func testDurationTexts() {
-        XCTAssertEqual(Duration.milliseconds(500).shortText, "500ms")
-        XCTAssertEqual(Duration.seconds(2).shortText, "2s")
-        XCTAssertEqual(Duration.milliseconds(1500).shortText, "1500ms")
+        // One formatter for every duration an operator reads (BasicTypes.formatDuration).
+        XCTAssertEqual(formatDuration(.milliseconds(500)), "500ms")
+        XCTAssertEqual(formatDuration(.seconds(2)), "2s")
+        XCTAssertEqual(formatDuration(.milliseconds(1500)), "1.5s")
         XCTAssertEqual(Duration.seconds(-1).wholeMilliseconds, 0)
-        XCTAssertEqual(Duration.seconds(Int64.max).wholeMilliseconds, Int64.max)
+        XCTAssertEqual(Duration.seconds(Int64.max).nanoseconds, Int64.max, "saturates")
+        XCTAssertEqual(Duration.seconds(Int64.max).wholeMilliseconds, Int64.max / 1_000_000)
         XCTAssertEqual(Duration.seconds(-5).timeAmount.nanoseconds, 0)
         XCTAssertEqual(Duration.milliseconds(250).timeAmount.nanoseconds, 250_000_000)
     }

@@ -3,7 +3,8 @@ import NIOPosix
 import XCTest
 
 final class HTTPSProbeTests: XCTestCase {
-    private static var sharedPKI: TestPKI?
+    // XCTest runs the tests of one class one after another, so this cache is never raced.
+    nonisolated(unsafe) private static var sharedPKI: TestPKI?
     private var servers: [TestHTTPSServer] = []
     private var probes: [HTTPSProbe] = []
 

@@ -11,7 +11,7 @@ private let cloneNewNet: Int32 = 0x4000_0000
 /// Two network namespaces joined by a veth pair: "probe" (10.213.x.2/24 on `probeInterface`) and
 /// "gateway" (10.213.x.1/24 on `gatewayInterface`, which answers ARP like an upstream router).
 /// Names carry the test process id so parallel runs do not collide.
-final class NetworkNamespacePair {
+final class NetworkNamespacePair: Sendable {
     let probeNamespace: String
     let gatewayNamespace: String
     let probeInterface: String

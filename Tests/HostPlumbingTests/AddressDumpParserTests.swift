@@ -1,3 +1,4 @@
+import BasicTypes
 import XCTest
 @testable import HostPlumbing
 

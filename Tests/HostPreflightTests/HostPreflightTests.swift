@@ -1,3 +1,5 @@
+import HostModel
+import BasicTypes
 import AgentConfig
 import HostPlumbing
 import XCTest

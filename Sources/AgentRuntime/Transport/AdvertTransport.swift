@@ -1,3 +1,4 @@
+import BasicTypes
 import AgentConfig
 import Logging
 import NIOCore

@@ -1,3 +1,4 @@
+import BasicTypes
 import AgentConfig
 #if canImport(Glibc)
 import Glibc
