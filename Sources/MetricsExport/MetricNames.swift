@@ -36,6 +36,10 @@ public enum MetricNames {
     static let checkDuration = descriptor("check_duration", unit: "seconds", "Duration of health check probes.")
     static let gatewayConnected = descriptor("gateway_nb_connected", unit: "",
                                              "1 while connected to the OVN northbound database, 0 otherwise.")
+    static let hostProblems = descriptor("host_problems", unit: "",
+                                         "Host network problems found, by kind (see vipctl status).")
+    /// Every kind of host problem, present (at 0) from the start.
+    public static let hostProblemKinds = ["duplicateAddress", "defaultRouteOnEnslavedPort", "vipMACMismatch"]
     static let gatewayWrites = descriptor("gateway_writes", unit: "total",
                                           "Gateway_Chassis priority writes to the OVN northbound database, by result.")
 

@@ -4,11 +4,11 @@
 #   need_packages build        the C libraries vip-agent links (libnl-route-3, libnet, libsystemd)
 #   need_packages lab          + what the namespace lab uses (iproute2, ping)
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
-#                                script, ovsdb-server and the OVN/OVS schemas)
+#                                script, ovsdb-server, ovn-northd, ovs-vswitchd, tcpdump)
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
-PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch)
+PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch tcpdump)
 
 need_packages() {
     local wanted=("${PACKAGES_BUILD[@]}") missing=() p

@@ -30,6 +30,7 @@ extension Agent {
             place(group)
         }
         updateGatewayHealth(snapshot)
+        reviewHostProblems(snapshot)
         observers.changed()
     }
 

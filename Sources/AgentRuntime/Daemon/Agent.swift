@@ -37,6 +37,8 @@ final class Agent: GroupEnvironment, @unchecked Sendable {
     /// Peers last heard, by source address, and the node name each speaks for in the VIP groups.
     var lastHeard: [NodeAddress: Date] = [:]
     var nodeNames: [NodeAddress: String] = [:]
+    /// What HostProblemFinder found in the last host snapshot (Agent+HostProblems).
+    var hostProblems: [HostProblem] = []
     /// The Kube-OVN external gateway group, when configured, and its link to the NB database.
     let gatewayChassis: String?
     var gateway: GatewayGroup?

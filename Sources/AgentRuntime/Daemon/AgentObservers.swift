@@ -11,6 +11,7 @@ enum AgentEvent {
     case transition(vip: String, to: String)
     case check(CheckReport)
     case gateway(GatewayStatus)
+    case hostProblems([HostProblemStatus])
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
@@ -27,6 +28,7 @@ struct AgentObservers {
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }
     func checkReported(_ report: CheckReport) { emit(.check(report)) }
     func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }
+    func hostProblems(_ problems: [HostProblemStatus]) { emit(.hostProblems(problems)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

@@ -32,6 +32,8 @@ enum MetricsBridge {
                 if let group = agent?.groups.first(where: { $0.name == vip }) {
                     metrics.setEffectivePriority(vip: vip, Int(group.election.effectivePriority))
                 }
+            case .hostProblems(let problems):
+                metrics.setHostProblems(Dictionary(problems.map { ($0.kind, 1) }, uniquingKeysWith: +))
             case .gateway(let status):
                 metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):
