@@ -49,7 +49,8 @@ final class NATAddressAnnouncementTests: XCTestCase {
 
     override func tearDown() async throws {
         if let northd, northd.isRunning {
-            northd.terminate()
+            // SIGKILL: a SIGTERM may be blocked in the mask the child inherits from a test thread.
+            kill(northd.processIdentifier, SIGKILL)
             northd.waitUntilExit()
         }
         nb?.shutdown()
@@ -72,7 +73,10 @@ final class NATAddressAnnouncementTests: XCTestCase {
                                                                 "logical_port=\(Self.lsp)"]))?.contains(Self.lsp) == true
         }
         XCTAssertTrue(bound, "northd should create the Port_Binding of \(Self.lsp)")
-        XCTAssertEqual(southboundNATAddresses(), "", "no NAT addresses before the agent sets the option")
+        // OVN 23.03 publishes the router port's own address already, but no EIP/SNAT address.
+        let before = southboundNATAddresses()
+        XCTAssertFalse(before.contains("10.4.19.50") || before.contains("10.4.19.60"), "before the option: \(before)")
+        print("SB Port_Binding \(Self.lsp) nat_addresses before: \(before)")
 
         let settings = GatewaySettings(remotes: try OVSDBRemote.parseList(nb.tcpRemote), logicalRouterPort: Self.lrp,
                                        ownChassis: "node2", minHoldTime: .zero, routerId: 60)

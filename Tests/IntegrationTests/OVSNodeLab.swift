@@ -42,6 +42,15 @@ final class OVSNodeLab {
             throw XCTSkip("vip-agent not built")
         }
         down()
+        do {
+            try build()
+        } catch {
+            down()  // tearDown never sees a lab whose init threw
+            throw error
+        }
+    }
+
+    private func build() throws {
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: dir.appendingPathComponent("auth.key"))
@@ -72,7 +81,7 @@ final class OVSNodeLab {
         guard waitFor(5, { FileManager.default.fileExists(atPath: "\(dir.path)/db.sock") }) != nil else {
             throw LabError("ovsdb-server did not open \(dir.path)/db.sock")
         }
-        try vsctl("init")
+        try node("ovs-vsctl --db=unix:\(dir.path)/db.sock --no-wait init")  // ovs-vswitchd is not up yet
         helpers.append(try spawn(["ovs-vswitchd", "unix:\(dir.path)/db.sock", "--unixctl=\(dir.path)/vswitchd.ctl",
                                   "--no-chdir", "--log-file=\(dir.path)/ovs-vswitchd.log"], log: "ovs-vswitchd.out"))
         guard waitFor(5, { FileManager.default.fileExists(atPath: "\(dir.path)/vswitchd.ctl") }) != nil else {
