@@ -121,6 +121,7 @@ let package = Package(
         .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol", "BasicTypes", "TestSupport"]),
         .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "AgentConfig", "BasicTypes", "ElectionProtocol", "HostModel", "TestSupport"]),
         .testTarget(name: "BasicTypesTests", dependencies: ["BasicTypes"]),
+        .testTarget(name: "HostModelTests", dependencies: ["HostModel", "BasicTypes"]),
         .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig", "BasicTypes"]),
         .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),
         .testTarget(name: "HostPlumbingTests", dependencies: ["HostPlumbing", "HostModel", "BasicTypes", "GratuitousARP"]),

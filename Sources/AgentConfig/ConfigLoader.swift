@@ -4,7 +4,7 @@ import Yams
 /// Reads and validates a configuration in one pass, reporting every problem with its key path.
 public enum ConfigLoader {
     static let topLevelKeys = ["node", "cluster", "vips", "healthChecks", "startupGrace",
-                               "announce", "status", "externalGateway"]
+                               "announce", "status", "externalGateway", "host"]
     /// Larger files are refused rather than parsed.
     public static let maximumFileSize = 1 << 20
 
@@ -56,6 +56,7 @@ public enum ConfigLoader {
         let startupGrace = top.duration("startupGrace", in: DurationLimits.nonNegative) ?? Configuration.defaultStartupGrace
         let announce = SettingsSections.announce(section(top, "announce", SettingsSections.announceKeys))
         let status = SettingsSections.status(section(top, "status", SettingsSections.statusKeys))
+        let host = SettingsSections.host(section(top, "host", SettingsSections.hostKeys))
         var gateway: Located<ExternalGatewayConfig>?
         if let reader = top.mapping("externalGateway", known: ExternalGatewaySection.keys),
            let node = top.node("externalGateway"), !YAMLValue.isNull(node) {
@@ -83,7 +84,7 @@ public enum ConfigLoader {
 
         return Configuration(node: node, cluster: cluster, vips: vips.map(\.value),
                              healthChecks: checks.map(\.value), startupGrace: startupGrace,
-                             announce: announce, status: status, externalGateway: gateway?.value)
+                             announce: announce, status: status, externalGateway: gateway?.value, host: host)
     }
 
     /// A top-level section; absent reads as empty, a non-mapping is reported and gives `nil`.

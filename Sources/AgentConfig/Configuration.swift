@@ -11,6 +11,7 @@ public struct Configuration: Sendable, Equatable {
     public var announce: AnnounceConfig
     public var status: StatusConfig
     public var externalGateway: ExternalGatewayConfig?
+    public var host: HostConfig
 
     public static let defaultStartupGrace: Duration = .seconds(60)
 
@@ -18,7 +19,7 @@ public struct Configuration: Sendable, Equatable {
                 healthChecks: [HealthCheckConfig] = [],
                 startupGrace: Duration = Configuration.defaultStartupGrace,
                 announce: AnnounceConfig = AnnounceConfig(), status: StatusConfig = StatusConfig(),
-                externalGateway: ExternalGatewayConfig? = nil) {
+                externalGateway: ExternalGatewayConfig? = nil, host: HostConfig = HostConfig()) {
         self.node = node
         self.cluster = cluster
         self.vips = vips
@@ -27,6 +28,7 @@ public struct Configuration: Sendable, Equatable {
         self.announce = announce
         self.status = status
         self.externalGateway = externalGateway
+        self.host = host
     }
 
     /// The health check named `name`, if configured.
@@ -70,4 +72,15 @@ public struct StatusConfig: Sendable, Equatable {
 
     /// `metrics` parsed, when on.
     public var metricsEndpoint: HostPort? { metrics.flatMap(HostPort.init) }
+}
+
+/// `host:` — what the agent may repair on the host.
+public struct HostConfig: Sendable, Equatable {
+    /// Remove the copy of a node address left on an enslaved port (an OVS or bridge port, or a
+    /// VLAN on one) while the same address is on a usable interface. Off by default.
+    public var repairDuplicates: Bool
+
+    public init(repairDuplicates: Bool = false) {
+        self.repairDuplicates = repairDuplicates
+    }
 }

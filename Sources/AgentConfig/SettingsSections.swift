@@ -1,7 +1,16 @@
 import BasicTypes
 
-/// The small top-level sections: `node`, `startupGrace`, `announce:` and `status:`.
+/// The small top-level sections: `node`, `startupGrace`, `announce:`, `status:` and `host:`.
 enum SettingsSections {
+    static let hostKeys = ["repairDuplicates"]
+
+    static func host(_ r: MappingReader?) -> HostConfig {
+        var host = HostConfig()
+        guard let r else { return host }
+        host.repairDuplicates = r.bool("repairDuplicates") ?? host.repairDuplicates
+        return host
+    }
+
     static let announceKeys = ["garpCount", "garpInterval", "refreshInterval"]
     static let statusKeys = ["socket", "socketGroup", "metrics"]
 

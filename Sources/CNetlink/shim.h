@@ -7,6 +7,8 @@
 #include <netlink/cache.h>
 #include <netlink/route/link.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/route.h>
+#include <netlink/route/nexthop.h>
 #include <netlink/route/rtnl.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_addr.h>

@@ -20,6 +20,7 @@ extension GatewayReconciler {
 
     private func reconcileOnce() async {
         guard isMaster, nbState.isConnected, let store, let view else { return }
+        if !natAddressesEnsured { await ensureNATAddresses(store.client) }
         let plan = GatewayPlan(masterChassis: settings.ownChassis, ranking: ranking, rows: view.rows)
         reportMissing(plan.membersWithoutRow)
         let restoring = lastOrder.map { Self.agree(plan.order, $0) } ?? false

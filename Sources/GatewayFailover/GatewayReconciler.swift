@@ -36,6 +36,8 @@ public actor GatewayReconciler {
     var missingReported: [String] = []
     var writing = false
     var dirty = false
+    /// Whether `options:nat-addresses` was ensured on this connection (GatewayReconciler+NATAddresses).
+    var natAddressesEnsured = false
     public internal(set) var counters = GatewayWriteCounters()
     var writeObserver: (@Sendable (GatewayWriteOutcome) -> Void)?
     var statusObserver: (@Sendable (GatewayStatus) -> Void)?
@@ -116,6 +118,7 @@ public actor GatewayReconciler {
         switch event {
         case .connection(let state):
             nbState = state
+            if !state.isConnected { natAddressesEnsured = false }
             if !state.isConnected { logger.warning("OVN northbound database down", metadata: ["state": "\(state)"]) }
         case .rows(let view):
             snapshotSeen = true
@@ -123,6 +126,7 @@ public actor GatewayReconciler {
                 logger.warning("logical router port not found in the northbound database",
                                metadata: ["lrp": "\(settings.logicalRouterPort)"])
             }
+            if self.view == nil { natAddressesEnsured = false }
             self.view = view
             viewGeneration += 1
         case .retry:

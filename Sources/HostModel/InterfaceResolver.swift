@@ -45,16 +45,15 @@ public enum InterfaceResolver {
                               reason: "\(configured) does not exist; \(nodeAddress(holder))")
         }
 
-        guard let masterIndex = link.masterIndex else {
+        guard let stranded = snapshot.strandedPort(link) else {
             return Resolution(interface: configured)
         }
 
-        let master = snapshot.link(index: masterIndex)
-        let portOf = portDescription(port: configured, master: master, masterIndex: masterIndex)
+        let portOf = stranded.description
         if let holder = holders.best {
             return Resolution(interface: holder.interfaceName, reason: "\(portOf); \(nodeAddress(holder))")
         }
-        if let master, master.kind == "bridge", !master.isEnslaved {
+        if stranded.chain.isEmpty, let master = stranded.master, master.kind == "bridge", !master.isEnslaved {
             return Resolution(interface: master.name,
                               reason: "\(portOf) and no interface holds an address in \(subnet); using the bridge")
         }
@@ -63,15 +62,6 @@ public enum InterfaceResolver {
 
     private static func nodeAddress(_ holder: InterfaceAddress) -> String {
         "node address \(holder.address)/\(holder.prefixLength) is on \(holder.interfaceName)"
-    }
-
-    /// "eno1 is a port of openvswitch master ovs-system"
-    private static func portDescription(port: String, master: LinkInfo?, masterIndex: Int32) -> String {
-        guard let master else { return "\(port) is a port of master #\(masterIndex)" }
-        if let kind = master.kind, !kind.isEmpty {
-            return "\(port) is a port of \(kind) master \(master.name)"
-        }
-        return "\(port) is a port of master \(master.name)"
     }
 }
 
@@ -87,9 +77,10 @@ struct HolderSearch {
             $0.address != vip && vip.subnetContains($0.address, prefixLength: prefixLength)
         }
         func link(_ a: InterfaceAddress) -> LinkInfo? { snapshot.link(index: a.interfaceIndex) }
-        enslaved = inSubnet.filter { link($0)?.isEnslaved == true }
+        func stranded(_ a: InterfaceAddress) -> Bool { link(a).map { snapshot.strandedPort($0) != nil } ?? false }
+        enslaved = inSubnet.filter(stranded)
         usable = inSubnet
-            .filter { link($0)?.isEnslaved != true }
+            .filter { !stranded($0) }
             .sorted { lhs, rhs in
                 let lUp = link(lhs)?.isUp ?? false, rUp = link(rhs)?.isUp ?? false
                 if lUp != rUp { return lUp }

@@ -64,7 +64,13 @@ public final class NetlinkRoute: @unchecked Sendable {
     /// Removes `a`/32 (or /128) from `interface`. Idempotent: an absent address, or an absent
     /// interface (which cannot hold it), is success.
     public func removeHostAddress(_ a: IPAddress, interface: String) throws {
-        let label = "\(a)/\(a.bitWidth)"
+        try removeAddress(a, prefixLength: a.bitWidth, interface: interface)
+    }
+
+    /// Removes `a`/`prefixLength` from `interface` (e.g. a stale copy of the node address).
+    /// Idempotent like `removeHostAddress`.
+    public func removeAddress(_ a: IPAddress, prefixLength: UInt8, interface: String) throws {
+        let label = "\(a)/\(prefixLength)"
         try locked {
             let index: Int32
             do {
@@ -72,7 +78,7 @@ public final class NetlinkRoute: @unchecked Sendable {
             } catch let error as HostError where Self.isMissingInterface(error.code) {
                 return
             }
-            let rc = try withAddressObject(a, prefixLength: a.bitWidth, interfaceIndex: index, flags: 0,
+            let rc = try withAddressObject(a, prefixLength: prefixLength, interfaceIndex: index, flags: 0,
                                            operation: "removing", interface: interface) { object in
                 rtnl_addr_delete(socket, object, 0)
             }

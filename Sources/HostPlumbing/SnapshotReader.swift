@@ -21,7 +21,31 @@ struct SnapshotReader {
             }
             return result
         }
-        return HostSnapshot(links: links, addresses: addresses)
+        return HostSnapshot(links: links, addresses: addresses, defaultRoutes: try readDefaultRoutes(names: names))
+    }
+
+    /// The next hops of the main table's default routes (IPv4 and IPv6).
+    func readDefaultRoutes(names: [Int32: String]) throws -> [DefaultRoute] {
+        var cache: OpaquePointer?
+        let rc = rtnl_route_alloc_cache(socket, AF_UNSPEC, 0, &cache)
+        guard rc >= 0, let cache else {
+            throw HostError(operation: "reading routes", libraryError: libnlText(rc), code: rc)
+        }
+        defer { nl_cache_free(cache) }
+        var routes: [DefaultRoute] = []
+        forEachObject(in: cache) { route in
+            guard rtnl_route_get_table(route) == UInt32(RT_TABLE_MAIN.rawValue),
+                  rtnl_route_get_type(route) == UInt8(RTN_UNICAST),
+                  let dst = rtnl_route_get_dst(route), nl_addr_get_prefixlen(dst) == 0 else { return }
+            for n in 0..<max(0, rtnl_route_get_nnexthops(route)) {
+                guard let hop = rtnl_route_nexthop_n(route, n) else { continue }
+                let index = Int32(rtnl_route_nh_get_ifindex(hop))
+                guard index > 0 else { continue }
+                routes.append(DefaultRoute(interfaceIndex: index, interfaceName: names[index] ?? "#\(index)",
+                                           gateway: IPAddress(bytes: bytesOf(rtnl_route_nh_get_gateway(hop)))))
+            }
+        }
+        return routes
     }
 
     func readLinks() throws -> [LinkInfo] {
@@ -58,7 +82,8 @@ struct SnapshotReader {
             masterIndex: master > 0 ? Int32(master) : nil,
             isUp: flags & LinkFlags.up != 0,
             hasCarrier: flags & LinkFlags.lowerUp != 0 || rtnl_link_get_operstate(link) == LinkFlags.operUp,
-            mac: bytesOf(rtnl_link_get_addr(link)))
+            mac: bytesOf(rtnl_link_get_addr(link)),
+            lowerIndex: rtnl_link_get_link(link) > 0 ? Int32(rtnl_link_get_link(link)) : nil)
     }
 
     static func interfaceAddress(_ object: OpaquePointer, names: [Int32: String]) -> InterfaceAddress? {

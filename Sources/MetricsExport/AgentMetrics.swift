@@ -16,6 +16,7 @@ public final class AgentMetrics: Sendable {
         for reason in MetricNames.dropReasons {
             _ = dropCounter(reason)
         }
+        setHostProblems([:])
     }
 
     // MARK: VIPs
@@ -99,6 +100,13 @@ public final class AgentMetrics: Sendable {
     }
 
     // MARK: External gateway
+
+    /// The number of host problems of each kind now (kinds not given are 0).
+    public func setHostProblems(_ counts: [String: Int]) {
+        for kind in Set(MetricNames.hostProblemKinds).union(counts.keys) {
+            gauge(MetricNames.hostProblems, ["kind": kind]).set(Double(counts[kind] ?? 0))
+        }
+    }
 
     public func setGatewayConnected(_ connected: Bool) {
         registry.makeGauge(descriptor: MetricNames.gatewayConnected).set(connected ? 1.0 : 0.0)

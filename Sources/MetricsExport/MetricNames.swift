@@ -66,6 +66,11 @@ public enum MetricNames {
         descriptor("gateway_nb_connected", unit: "",
                                              "1 while connected to the OVN northbound database, 0 otherwise.")
     }
+    static var hostProblems: MetricNameDescriptor {
+        descriptor("host_problems", unit: "", "Host network problems found, by kind (see vipctl status).")
+    }
+    /// Every kind of host problem, present (at 0) from the start.
+    public static let hostProblemKinds = ["duplicateAddress", "defaultRouteOnEnslavedPort", "vipMACMismatch"]
     static var gatewayWrites: MetricNameDescriptor {
         descriptor("gateway_writes", unit: "total",
                                           "Gateway_Chassis priority writes to the OVN northbound database, by result.")

@@ -7,6 +7,8 @@ import ElectionProtocol
 struct LossHold: Sendable {
     let hold: Int64
     private(set) var since: Instant?
+    /// When a pending loss will count, for the timer; nil once it counts (or while none).
+    private(set) var deadline: Instant?
 
     init(hold: Int64) { self.hold = hold }
 
@@ -14,15 +16,13 @@ struct LossHold: Sendable {
     mutating func counts(lost: Bool, at now: Instant) -> Bool {
         guard lost else {
             since = nil
+            deadline = nil
             return false
         }
-        guard let start = since else {
-            since = now
-            return hold <= 0
-        }
-        return now - start >= hold
+        let start = since ?? now
+        since = start
+        let counts = now - start >= hold
+        deadline = counts ? nil : start + hold
+        return counts
     }
-
-    /// When a pending loss will count, for the timer.
-    var deadline: Instant? { since.map { $0 + hold } }
 }

@@ -16,10 +16,13 @@ public struct StatusDocument: Codable, Equatable, Sendable {
     public var drops: [String: UInt64]
     /// Extra: the Kube-OVN external gateway group, when configured.
     public var gateway: GatewayStatus?
+    /// Problems of the host's network the agent found (empty when none).
+    public var hostProblems: [HostProblemStatus]
 
     public init(node: String, version: String, vips: [VIPStatus] = [], checks: [CheckStatus] = [],
                 peers: [PeerStatus] = [], counters: Counters = Counters(),
-                drops: [String: UInt64] = [:], gateway: GatewayStatus? = nil) {
+                drops: [String: UInt64] = [:], gateway: GatewayStatus? = nil,
+                hostProblems: [HostProblemStatus] = []) {
         self.node = node
         self.version = version
         self.vips = vips
@@ -28,10 +31,11 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         self.counters = counters
         self.drops = drops
         self.gateway = gateway
+        self.hostProblems = hostProblems
     }
 
     private enum CodingKeys: String, CodingKey {
-        case node, version, vips, checks, peers, counters, drops, gateway
+        case node, version, vips, checks, peers, counters, drops, gateway, hostProblems
     }
 
     public init(from decoder: Decoder) throws {
@@ -44,6 +48,7 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         counters = try c.decodeIfPresent(Counters.self, forKey: .counters) ?? Counters()
         drops = try c.decodeIfPresent([String: UInt64].self, forKey: .drops) ?? [:]
         gateway = try c.decodeIfPresent(GatewayStatus.self, forKey: .gateway)
+        hostProblems = try c.decodeIfPresent([HostProblemStatus].self, forKey: .hostProblems) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -56,6 +61,7 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         try c.encode(counters, forKey: .counters)
         try c.encode(drops, forKey: .drops)
         try c.encode(gateway, forKey: .gateway)
+        try c.encode(hostProblems, forKey: .hostProblems)
     }
 }
 

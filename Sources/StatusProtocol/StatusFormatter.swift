@@ -15,6 +15,7 @@ public enum StatusFormatter {
         if !doc.checks.isEmpty { sections.append(checkSection(doc.checks, now: now)) }
         if !doc.peers.isEmpty { sections.append(peerSection(doc.peers, now: now)) }
         if let gateway = doc.gateway { sections.append(gatewaySection(gateway, now: now)) }
+        if !doc.hostProblems.isEmpty { sections.append(hostProblemSection(doc.hostProblems)) }
         sections.append(counterSection(doc.counters, drops: doc.drops))
         return sections.joined(separator: "\n\n") + "\n"
     }
@@ -84,6 +85,11 @@ public enum StatusFormatter {
         }
         let header = lines.map { TextTable.sanitize($0).trimmingTrailingSpaces() }.joined(separator: "\n")
         return header + (gateway.members.isEmpty ? "" : "\n" + table.render(indent: "  "))
+    }
+
+    static func hostProblemSection(_ problems: [HostProblemStatus]) -> String {
+        (["HOST PROBLEMS"] + problems.map { "  \($0.kind): \($0.detail)" })
+            .map(TextTable.sanitize).joined(separator: "\n")
     }
 
     static func counterSection(_ counters: Counters, drops: [String: UInt64]) -> String {

@@ -14,6 +14,7 @@ final class ConfigurationDocTests: XCTestCase {
             ("healthChecks[]", HealthCheckSection.keys),
             ("announce", SettingsSections.announceKeys),
             ("status", SettingsSections.statusKeys),
+            ("host", SettingsSections.hostKeys),
             ("externalGateway", ExternalGatewaySection.keys),
             ("externalGateway.tls", ExternalGatewaySection.tlsKeys),
         ]

@@ -7,6 +7,7 @@ final class StatusDocumentTests: XCTestCase {
     private let extras: Set<String> = [
         "drops", "gateway", "vips[].interfaceReason", "vips[].healthy",
         "checks[].successes", "checks[].failures", "peers[].healthy", "peers[].sendErrors",
+        "hostProblems",  // a contract addition: empty in the sample
     ]
 
     func testContractSampleDecodesAndReencodesWithEveryContractKey() throws {
@@ -37,6 +38,18 @@ final class StatusDocumentTests: XCTestCase {
             "gateway.members[].rowPriority",
         ])
         XCTAssertEqual(keys.subtracting(gatewayKeys), contractKeys.union(extras))
+    }
+
+    func testHostProblemsRoundTripAndShowInTheTable() throws {
+        var doc = Fixtures.fullDocument()
+        doc.hostProblems = [HostProblemStatus(kind: "duplicateAddress",
+                                              detail: "10.77.0.11/24 is on eno1 and on br-ext-cloud: eno1 is a port of openvswitch master ovs-system; the copy on eno1 receives nothing")]
+        let json = ControlCodec.prettyJSON(doc)
+        XCTAssertTrue(try Fixtures.keyPaths(ofJSON: json).isSuperset(of: ["hostProblems[].kind", "hostProblems[].detail"]))
+        XCTAssertEqual(try JSONDecoder().decode(StatusDocument.self, from: Data(json.utf8)).hostProblems, doc.hostProblems)
+        let table = StatusFormatter.table(doc)
+        XCTAssertTrue(table.contains("HOST PROBLEMS\n  duplicateAddress: 10.77.0.11/24 is on eno1 and on br-ext-cloud"), table)
+        XCTAssertFalse(StatusFormatter.table(Fixtures.fullDocument()).contains("HOST PROBLEMS"))
     }
 
     func testUnknownOptionalsEncodeAsNullNotMissing() throws {

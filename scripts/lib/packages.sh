@@ -4,7 +4,7 @@
 #   need_packages build        the C libraries vip-agent links (libnl-route-3, libnet, libsystemd)
 #   need_packages lab          + what the namespace lab uses (iproute2, ping)
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
-#                                script, ovsdb-server and the OVN/OVS schemas, promtool,
+#                                script, ovsdb-server, ovn-northd, ovs-vswitchd and the OVN/OVS schemas, promtool, tcpdump,
 #                                lintian) and the PyPI packages in PYPI_TEST
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)

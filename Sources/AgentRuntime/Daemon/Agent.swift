@@ -39,6 +39,8 @@ final class Agent {
     private var timer: Scheduled<Void>?
     /// Frames of gratuitous ARP / NA sent, per VIP.
     private(set) var garpsSent: [String: UInt64] = [:]
+    /// What HostProblemFinder found in the last host snapshot (Agent+HostProblems).
+    var hostProblems: [HostProblem] = []
     /// The link to the OVN northbound reconciler, when the gateway group is configured.
     var gatewayLink: GatewayLink?
 
@@ -210,6 +212,7 @@ final class Agent {
     func refreshHost() {
         guard !stopping, let snapshot = takeSnapshot() else { return }
         feed(.host(snapshot))
+        reviewHostProblems(snapshot)
         observers.changed()
     }
 

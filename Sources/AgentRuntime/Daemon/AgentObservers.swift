@@ -12,6 +12,7 @@ enum AgentEvent: Sendable {
     case check(CheckReport)
     case gateway(GatewayStatus)
     case gatewayWrite(success: Bool)
+    case hostProblems([HostProblemStatus])
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
@@ -29,6 +30,7 @@ struct AgentObservers {
     func checkReported(_ report: CheckReport) { emit(.check(report)) }
     func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }
     func gatewayWrite(success: Bool) { emit(.gatewayWrite(success: success)) }
+    func hostProblems(_ problems: [HostProblemStatus]) { emit(.hostProblems(problems)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

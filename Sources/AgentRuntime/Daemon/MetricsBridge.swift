@@ -30,6 +30,8 @@ enum MetricsBridge {
                 }
             case .gatewayWrite(let success):
                 metrics.gatewayWrite(success: success)
+            case .hostProblems(let problems):
+                metrics.setHostProblems(Dictionary(problems.map { ($0.kind, 1) }, uniquingKeysWith: +))
             case .gateway(let status):
                 metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):

@@ -32,7 +32,8 @@ extension Agent {
         return StatusDocument(
             node: identity.name, version: VIPAgentVersion.current, vips: vips, checks: checks,
             peers: peerStatuses(now: now, wall: wall), counters: counters(), drops: dropCounts(),
-            gateway: gatewayStatus())
+            gateway: gatewayStatus(),
+            hostProblems: hostProblems.map { HostProblemStatus(kind: $0.kind.rawValue, detail: $0.detail) })
     }
 
     private func peerStatuses(now: Instant, wall: (Instant) -> String) -> [PeerStatus] {

@@ -1,7 +1,7 @@
 import HostModel
 import BasicTypes
 import XCTest
-import HostPlumbing
+import HostModel
 
 final class InterfaceResolverTests: XCTestCase {
     let vip = IPAddress("10.77.0.100")!
@@ -94,6 +94,50 @@ final class InterfaceResolverTests: XCTestCase {
         let r = InterfaceResolver.resolve(configured: "eno1.884", vip: vip, prefixLength: 24, snapshot: snapshot)
         XCTAssertEqual(r.interface, "br-ext-cloud")
         XCTAssertEqual(r.reason?.hasPrefix("eno1.884 is a port of openvswitch master ovs-system"), true)
+    }
+
+    /// Kube-OVN >= 1.15 with a VLAN provider interface: the parent NIC becomes the OVS port, the
+    /// node address moves to an port884 port tagged 884 (`kv884-<hash>`), the kernel VLAN
+    /// device stays (not enslaved itself, but dead: OVS takes its parent's frames).
+    func testVLANLeftOnAnOVSPortIsFollowedToTheInternalPort() {
+        var parent = LinkInfo(index: 2, name: "enp94s0f0", masterIndex: 5)
+        parent.mac = [0x0c, 0x42, 0xa1, 0, 0, 1]
+        let ovs = LinkInfo(index: 5, name: "ovs-system", kind: "openvswitch", isUp: false)
+        let vlan = LinkInfo(index: 7, name: "enp94s0f0.884", kind: "vlan", lowerIndex: 2)
+        let port884 = LinkInfo(index: 9, name: "kv884-1a2b3c4d", kind: "openvswitch")
+        let snapshot = HostSnapshot(links: [parent, ovs, vlan, port884],
+                                    addresses: [address(port884, "10.77.0.11", 24)])
+        let r = InterfaceResolver.resolve(configured: "enp94s0f0.884", vip: vip, prefixLength: 24, snapshot: snapshot)
+        XCTAssertEqual(r.interface, "kv884-1a2b3c4d")
+        XCTAssertNil(r.fault)
+        XCTAssertEqual(r.reason, "enp94s0f0.884 is a vlan on enp94s0f0, a port of openvswitch master ovs-system; "
+                       + "node address 10.77.0.11/24 is on kv884-1a2b3c4d")
+    }
+
+    func testVLANLeftOnAnOVSPortWithoutHolderIsAFault() {
+        let parent = LinkInfo(index: 2, name: "enp94s0f0", masterIndex: 5)
+        let ovs = LinkInfo(index: 5, name: "ovs-system", kind: "openvswitch")
+        let vlan = LinkInfo(index: 7, name: "enp94s0f0.884", kind: "vlan", lowerIndex: 2)
+        // The address still on the stranded VLAN device is no holder: nothing reaches it.
+        let snapshot = HostSnapshot(links: [parent, ovs, vlan], addresses: [address(vlan, "10.77.0.11", 24)])
+        let r = InterfaceResolver.resolve(configured: "enp94s0f0.884", vip: vip, prefixLength: 24, snapshot: snapshot)
+        XCTAssertNil(r.interface)
+        XCTAssertEqual(r.fault, "enp94s0f0.884 is a vlan on enp94s0f0, a port of openvswitch master ovs-system "
+                       + "and no interface holds an address in 10.77.0.0/24")
+    }
+
+    func testVLANOnAFreeParentAndVethPeersAreUsedAsIs() {
+        let parent = LinkInfo(index: 2, name: "eno2")
+        let vlan = LinkInfo(index: 7, name: "eno2.884", kind: "vlan", lowerIndex: 2)
+        // A veth reports its peer as IFLA_LINK; an enslaved peer says nothing about this end.
+        let peer = LinkInfo(index: 3, name: "p0", kind: "veth", masterIndex: 9, lowerIndex: 4)
+        let veth = LinkInfo(index: 4, name: "v0", kind: "veth", lowerIndex: 3)
+        let br = LinkInfo(index: 9, name: "br0", kind: "bridge")
+        let snapshot = HostSnapshot(links: [parent, vlan, peer, veth, br], addresses: [address(br, "10.77.0.11", 24)])
+        XCTAssertEqual(InterfaceResolver.resolve(configured: "eno2.884", vip: vip, prefixLength: 24, snapshot: snapshot),
+                       InterfaceResolver.Resolution(interface: "eno2.884"))
+        XCTAssertEqual(InterfaceResolver.resolve(configured: "v0", vip: vip, prefixLength: 24, snapshot: snapshot),
+                       InterfaceResolver.Resolution(interface: "v0"))
     }
 
     func testEnslavedToBridgeWithAddressOnBridge() {
