@@ -103,6 +103,7 @@ let package = Package(
                     .product(name: "Logging", package: "swift-log"),
                     .product(name: "Prometheus", package: "swift-prometheus"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 ]),
         .executableTarget(name: "VIPAgent",
                           dependencies: [

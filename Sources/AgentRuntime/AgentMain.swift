@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
 import SystemdIntegration
 
 /// `vip-agent run`: the daemon until SIGTERM or SIGINT, then a graceful hand-over.
@@ -34,7 +35,8 @@ public enum AgentMain {
             logger.critical("cannot start: \(error)")
             return 1
         }
-        let service = AgentService(agent: agent, settings: configuration.status, logger: logger)
+        let service = AgentService(agent: agent, settings: configuration.status, configuration: configuration,
+                                   configPath: configPath, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
@@ -51,6 +53,8 @@ public enum AgentMain {
 struct AgentService: Service {
     let agent: AgentHandle
     let settings: StatusConfig
+    let configuration: Configuration
+    let configPath: String
     let logger: Logger
 
     func run() async throws {
@@ -76,6 +80,13 @@ struct AgentService: Service {
             throw error
         }
         await surfaces.ready()
+        // SIGHUP (systemctl reload) never kills the agent: the file is read again and checked.
+        let reloads = Task { [configuration, configPath, logger] in
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                ConfigReload.check(path: configPath, running: configuration, logger: logger)
+            }
+        }
+        defer { reloads.cancel() }
         try? await gracefulShutdown()
         await surfaces.stopping()
         try? await agent.flatOnLoop { $0.shutdown() }

@@ -272,8 +272,11 @@ final class NodeSim {
 
     /// Running nodes whose election is MASTER.
     var masters: [Int] { nodes.indices.filter { nodes[$0].running && nodes[$0].election.state == .master } }
-    /// Hosts on which the VIP is configured (on any interface).
-    var holders: [Int] { nodes.indices.filter { i in nodes[i].host.addresses.contains { $0.address == Self.vip } } }
+    /// Running nodes whose host has the VIP (on any interface). A dead node's copies are removed
+    /// when it dies (ExecStopPost / the next start), so only running nodes can hold it.
+    var holders: [Int] {
+        nodes.indices.filter { i in nodes[i].running && nodes[i].host.addresses.contains { $0.address == Self.vip } }
+    }
     /// Running nodes that could serve: not faulted, checks passing.
     var healthyServing: [Int] {
         nodes.indices.filter { nodes[$0].running && nodes[$0].election.fault == nil && nodes[$0].election.health == .healthy }

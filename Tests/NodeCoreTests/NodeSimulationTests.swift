@@ -19,14 +19,15 @@ final class NodeSimulationTests: XCTestCase {
         var events: Int
     }
 
-    /// Thousands of schedules by default; `VIP_NODE_SIM_SCHEDULES` sets the count.
+    /// 1,000 schedules by default (about 70 s in a debug build); `VIP_NODE_SIM_SCHEDULES` sets
+    /// the count (`swift test -c release` for a long soak).
     func testSeededHostFaultSchedules() {
         if let seed = Self.replaySeed {
             let o = Self.hostFaultSchedule(seed: seed, trace: true)
             XCTAssertNil(o.failure, "seed \(seed): \(o.failure ?? "")")
             return
         }
-        let count = Int(ProcessInfo.processInfo.environment["VIP_NODE_SIM_SCHEDULES"] ?? "") ?? 2_000
+        let count = Int(ProcessInfo.processInfo.environment["VIP_NODE_SIM_SCHEDULES"] ?? "") ?? 1_000
         let started = Date()
         var events = 0, failures: [String] = []
         for seed in 1...UInt64(count) {
@@ -185,9 +186,11 @@ final class NodeSimulationTests: XCTestCase {
         sim.startAll()
         sim.run(for: 8 * ivl)
 
-        // Windows the invariants allow on a whole network: a second holder only while the old
-        // master hears the new one; no holder only while a dead or faulted master is detected.
-        let twoHolderWindow = ivl + 2 * sim.delayRange.upperBound + 2 * ms
+        // Windows the invariants allow on a whole network: a second holder only until the old
+        // master has believed the new one (a returning peer's adverts settle for its interval,
+        // at most 100 ms, then the next advert decides); no holder only while a dead or faulted
+        // master is detected.
+        let twoHolderWindow = min(ivl, 100 * ms) + ivl + 2 * sim.delayRange.upperBound + 2 * ms
         let noHolderWindow = 4 * ivl + hold + Int64(preemptDelay) * ms + 10 * ms
         var failure: String?
         var twoSince: Instant?, noneSince: Instant?
@@ -226,6 +229,7 @@ final class NodeSimulationTests: XCTestCase {
             case 6: if sim.nodes[i].running { sim.crash(i) } else { sim.restart(i) }
             default: break
             }
+            checkHolders()  // a crash or restart changes who could serve, between events
             sim.run(for: Int64(rng.int(1...Int(interval * 4))) * ms) { checkHolders() }
         }
 
