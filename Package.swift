@@ -51,6 +51,7 @@ let package = Package(
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "Logging", package: "swift-log"),
                     "GratuitousARP", "BasicTypes",
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 ]),
         .target(name: "OVSDB",
                 dependencies: [
@@ -129,11 +130,11 @@ let package = Package(
         .testTarget(name: "HostPreflightTests", dependencies: ["HostPreflight", "HostPlumbing", "AgentConfig", "BasicTypes", "HostModel"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "HealthChecksTests", dependencies: ["HealthChecks"]),
-        .testTarget(name: "OVSDBTests", dependencies: ["OVSDB"]),
+        .testTarget(name: "OVSDBTests", dependencies: ["OVSDB", "TestSupport"]),
         .testTarget(name: "ControlSocketTests", dependencies: ["ControlSocket"]),
         .testTarget(name: "MetricsExportTests", dependencies: ["MetricsExport", "ElectionProtocol"]),
         .testTarget(name: "SystemdIntegrationTests", dependencies: ["SystemdIntegration"]),
-        .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover"]),
+        .testTarget(name: "GatewayFailoverTests", dependencies: ["GatewayFailover", "TestSupport"]),
         .testTarget(name: "PackagingTests", dependencies: ["Yams", "AgentConfig", "BasicTypes"]),
         .testTarget(name: "IntegrationTests", dependencies: ["StatusProtocol"]),
     ]

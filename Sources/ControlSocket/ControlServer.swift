@@ -10,6 +10,8 @@ import StatusProtocol
 /// `start()` prepares the path (creates the directory, refuses if another agent answers there,
 /// replaces a stale socket), binds under a temporary name, sets mode 0660 and the group, and only
 /// then moves the socket into place, so nobody ever sees it with looser permissions.
+// @unchecked Sendable: `serverChannel` and `acceptLoop` change only under `lock` (start/stop);
+// everything else is immutable.
 public final class ControlServer: @unchecked Sendable {
     public let path: String
     private let group: String

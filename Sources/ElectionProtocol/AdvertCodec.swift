@@ -89,13 +89,14 @@ public enum AdvertCodec {
 
 /// The shared secret of the cluster. With `insecure: true` the key is empty: adverts are still
 /// framed and MAC'd identically, but anyone can forge them.
-public struct AuthKey: @unchecked Sendable {  // SymmetricKey is immutable
-    private let key: SymmetricKey
+public struct AuthKey: Sendable {
+    /// The secret's bytes (swift-crypto's `SymmetricKey` is not `Sendable`; one is made per MAC).
+    private let bytes: [UInt8]
 
-    public init(bytes: [UInt8]) { key = SymmetricKey(data: bytes) }
+    public init(bytes: [UInt8]) { self.bytes = bytes }
 
     func mac<D: DataProtocol>(_ data: D) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
+        Array(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: bytes)))
     }
 
     func verify<M: DataProtocol, D: DataProtocol>(mac: M, over data: D) -> Bool {

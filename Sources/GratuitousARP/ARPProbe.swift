@@ -5,6 +5,7 @@ import Foundation
 ///
 /// The request is injected with libnet; the reply is read from an AF_PACKET socket bound to the
 /// interface for ETH_P_ARP. Opened in the network namespace of the creating thread.
+// @unchecked Sendable: the libnet handle and the packet socket are used only under `lock`.
 public final class ARPProbe: @unchecked Sendable {
     public let interface: String
     private let link: LibnetLink

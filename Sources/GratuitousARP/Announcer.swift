@@ -5,6 +5,7 @@ import Foundation
 /// neighbour advertisement (IPv6), injected at the link layer with libnet. Needs CAP_NET_RAW.
 ///
 /// Opened in the network namespace of the creating thread. Calls are serialised.
+// @unchecked Sendable: the libnet handle (a C pointer) is used only under `lock`.
 public final class Announcer: @unchecked Sendable {
     public let interface: String
     /// The interface's MAC address, used as the sender hardware address.

@@ -24,7 +24,7 @@ public final class ARPCheckProbe: Probe {
     }
 
     deinit {
-        idle.withLock { $0 }?.close()
+        idle.withLockedValue { $0 }?.close()
     }
 
     public func run(timeout: Duration) async -> ProbeOutcome {
@@ -52,7 +52,7 @@ public final class ARPCheckProbe: Probe {
         } catch {
             return (false, "ARP on \(interface): \(error)")
         }
-        let kept = idle.withLock { slot -> ARPProbe? in
+        let kept = idle.withLockedValue { slot -> ARPProbe? in
             defer { slot = nil }
             return slot
         }
@@ -65,7 +65,7 @@ public final class ARPCheckProbe: Probe {
         do {
             // Opening the sockets took part of the budget: wait for the reply only until the deadline.
             let reply = try arp.probe(target: target, timeout: max(.zero, deadline - ContinuousClock.now))
-            let displaced = idle.withLock { slot -> ARPProbe? in
+            let displaced = idle.withLockedValue { slot -> ARPProbe? in
                 defer { slot = arp }
                 return slot
             }

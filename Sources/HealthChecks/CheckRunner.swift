@@ -6,7 +6,7 @@ import Logging
 /// run with the report and whether the state changed. Runs of one check never overlap, and a probe
 /// that hangs only fails its own check: the loop is a plain task that awaits, and probes do their
 /// blocking work (waitpid, raw-socket receive) on dedicated threads.
-public final class CheckRunner: @unchecked Sendable {
+public final class CheckRunner: Sendable {
     public let name: String
     public let interval: Duration
     public let timeout: Duration
@@ -42,18 +42,18 @@ public final class CheckRunner: @unchecked Sendable {
     }
 
     deinit {
-        loop.withLock { $0.task }?.cancel()
+        loop.withLockedValue { $0.task }?.cancel()
     }
 
     /// The last report; before the first run, an `.unknown` one with detail "not run yet".
     public var latest: CheckReport {
-        report.withLock { $0 }
+        report.withLockedValue { $0 }
     }
 
     /// Starts the runs: the first at once, then one every `interval`. Does nothing if already
     /// started or stopped (a stopped runner stays stopped).
     public func start() {
-        loop.withLock { state in
+        loop.withLockedValue { state in
             guard state.task == nil, !state.stopped else { return }
             // The task holds the runner only during a run, so a runner dropped without `stop()`
             // still goes away (its deinit cancels the task).
@@ -74,7 +74,7 @@ public final class CheckRunner: @unchecked Sendable {
     /// after `stop()` returns. It waits for an `onReport` call already under way, so `onReport` must
     /// not block on whatever thread calls `stop()` (hop to an event loop with `execute`, not `wait`).
     public func stop() {
-        let task = loop.withLock { state -> Task<Void, Never>? in
+        let task = loop.withLockedValue { state -> Task<Void, Never>? in
             state.stopped = true
             defer { state.task = nil }
             return state.task
@@ -85,7 +85,7 @@ public final class CheckRunner: @unchecked Sendable {
     }
 
     private var isStopped: Bool {
-        loop.withLock { $0.stopped }
+        loop.withLockedValue { $0.stopped }
     }
 
     /// One run and its report; returns when the next run is due, or nil when cancelled mid-run.
@@ -97,11 +97,11 @@ public final class CheckRunner: @unchecked Sendable {
     }
 
     private func deliver(_ outcome: ProbeOutcome) {
-        let (newReport, changed) = tracker.withLock { $0.record(outcome, at: Date()) }
+        let (newReport, changed) = tracker.withLockedValue { $0.record(outcome, at: Date()) }
         delivery.lock()
         defer { delivery.unlock() }
         guard !isStopped else { return }
-        report.withLock { $0 = newReport }
+        report.withLockedValue { $0 = newReport }
         if changed {
             let reason = newReport.changeReason ?? newReport.detail
             switch newReport.state {

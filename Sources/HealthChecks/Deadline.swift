@@ -10,7 +10,7 @@ func withDeadline<T: Sendable>(
     return await withTaskCancellationHandler {
         await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
             let once = DeadlineRace<T>(continuation)
-            race.withLock { $0 = once }
+            race.withLockedValue { $0 = once }
             once.work = Task {
                 let result = await operation()
                 once.finish(result)
@@ -23,12 +23,12 @@ func withDeadline<T: Sendable>(
             if Task.isCancelled { once.finish(nil) }
         }
     } onCancel: {
-        race.withLock { $0 }?.finish(nil)
+        race.withLockedValue { $0 }?.finish(nil)
     }
 }
 
 /// Resumes a continuation exactly once, whoever comes first, then cancels both contestants.
-private final class DeadlineRace<T: Sendable>: @unchecked Sendable {
+private final class DeadlineRace<T: Sendable>: Sendable {
     private let continuation: LockedBox<CheckedContinuation<T?, Never>?>
     private let tasks = LockedBox<(work: Task<Void, Never>?, timer: Task<Void, Never>?, done: Bool)>((nil, nil, false))
 
@@ -37,18 +37,18 @@ private final class DeadlineRace<T: Sendable>: @unchecked Sendable {
     }
 
     var work: Task<Void, Never>? {
-        get { tasks.withLock { $0.work } }
+        get { tasks.withLockedValue { $0.work } }
         set { adopt(newValue) { $0.work = newValue } }
     }
 
     var timer: Task<Void, Never>? {
-        get { tasks.withLock { $0.timer } }
+        get { tasks.withLockedValue { $0.timer } }
         set { adopt(newValue) { $0.timer = newValue } }
     }
 
     /// Keeps the task, or cancels it at once when the race is already over.
     private func adopt(_ task: Task<Void, Never>?, _ store: (inout (work: Task<Void, Never>?, timer: Task<Void, Never>?, done: Bool)) -> Void) {
-        let over = tasks.withLock { slot -> Bool in
+        let over = tasks.withLockedValue { slot -> Bool in
             store(&slot)
             return slot.done
         }
@@ -56,12 +56,12 @@ private final class DeadlineRace<T: Sendable>: @unchecked Sendable {
     }
 
     func finish(_ value: T?) {
-        let winner = continuation.withLock { slot -> CheckedContinuation<T?, Never>? in
+        let winner = continuation.withLockedValue { slot -> CheckedContinuation<T?, Never>? in
             defer { slot = nil }
             return slot
         }
         guard let winner else { return }
-        let (work, timer) = tasks.withLock { slot -> (Task<Void, Never>?, Task<Void, Never>?) in
+        let (work, timer) = tasks.withLockedValue { slot -> (Task<Void, Never>?, Task<Void, Never>?) in
             slot.done = true
             return (slot.work, slot.timer)
         }

@@ -2,7 +2,7 @@ import BasicTypes
 /// Runs a probe so that one run never outlasts `timeout` plus `slack` for the caller, and runs never
 /// overlap: when an earlier run is still going (a misbehaving probe that ignored its timeout), the next
 /// call does not start another one and fails at once with a detail that says so.
-final class GuardedProbe: @unchecked Sendable {
+final class GuardedProbe: Sendable {
     /// Grace past the timeout for the probe's own clean-up (killing and reaping a child, closing a socket).
     static let slack: Duration = .milliseconds(150)
 
@@ -16,7 +16,7 @@ final class GuardedProbe: @unchecked Sendable {
     /// nil only when the calling task was cancelled mid-run.
     func run(timeout: Duration) async -> ProbeOutcome? {
         let start = ContinuousClock.now
-        let busySince = inFlight.withLock { slot -> ContinuousClock.Instant? in
+        let busySince = inFlight.withLockedValue { slot -> ContinuousClock.Instant? in
             if let since = slot { return since }
             slot = start
             return nil
@@ -27,7 +27,7 @@ final class GuardedProbe: @unchecked Sendable {
         }
         let outcome = await withDeadline(timeout + Self.slack) { [probe, inFlight] in
             let outcome = await probe.run(timeout: timeout)
-            inFlight.withLock { $0 = nil }
+            inFlight.withLockedValue { $0 = nil }
             return outcome
         }
         if let outcome { return outcome }

@@ -1,17 +1,4 @@
-import Foundation
+import NIOConcurrencyHelpers
 
-/// A value behind a lock. Small and boring on purpose: the runner and probes share a few flags.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
+/// A value behind a lock: the runner and probes share a few flags across tasks.
+typealias LockedBox<Value: Sendable> = NIOLockedValueBox<Value>

@@ -6,6 +6,7 @@ import Foundation
 /// burst of events (coalesced), and also after a receive-buffer overrun (events were lost).
 ///
 /// The socket belongs to the network namespace of the thread that creates the monitor.
+// @unchecked Sendable: it only holds the immutable `MonitorLoop` reference.
 public final class NetlinkMonitor: @unchecked Sendable {
     private let loop: MonitorLoop
     private let thread: Thread
@@ -30,6 +31,8 @@ public final class NetlinkMonitor: @unchecked Sendable {
 }
 
 /// The socket, the wake-up pipe and the receive loop.
+// @unchecked Sendable: `stopRequested` and `loopThread` change only under `lock`; the socket
+// and the pipe are read by the loop thread alone and closed after it has been joined.
 final class MonitorLoop: @unchecked Sendable {
     private let socket: OpaquePointer
     private let fd: Int32

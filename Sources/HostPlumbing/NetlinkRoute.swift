@@ -7,6 +7,7 @@ import Foundation
 ///
 /// The socket belongs to the network namespace of the thread that creates this object.
 /// Calls are serialised with a lock; the object may be shared between threads.
+// @unchecked Sendable: the libnl socket (a C pointer) is used only inside `locked`.
 public final class NetlinkRoute: @unchecked Sendable {
     private let socket: OpaquePointer
     private let lock = NSLock()

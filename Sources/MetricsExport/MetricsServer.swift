@@ -17,6 +17,7 @@ public struct MetricsServerError: Error, CustomStringConvertible, Sendable {
 
 /// Serves `AgentMetrics` as Prometheus text at `http://host:port/metrics`, and liveness at
 /// `/healthz` (200 while `liveness` answers within `livenessTimeout`, else 503).
+// @unchecked Sendable: `channel` changes only under `lock` (start/stop); the rest is immutable.
 public final class MetricsServer: @unchecked Sendable {
     private let host: String
     private let port: Int

@@ -122,7 +122,7 @@ struct TransportError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-private final class DatagramHandler: ChannelInboundHandler, @unchecked Sendable {
+private final class DatagramHandler: ChannelInboundHandler {
     // @unchecked: the handler lives in one channel's pipeline and is only called on its loop.
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     private let onDatagram: (SocketAddress, ByteBuffer) -> Void

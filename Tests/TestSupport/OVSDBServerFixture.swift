@@ -3,32 +3,32 @@ import XCTest
 
 /// A real `ovsdb-server` serving a fresh OVN northbound database in a temporary directory, listening on
 /// a unix socket and on a TCP port of 127.0.0.1. Stopped (and the directory removed) by `shutdown()`.
-final class OVSDBServerFixture {
-    static let schema = "/usr/share/ovn/ovn-nb.ovsschema"
-    static let serverBinary = "/usr/sbin/ovsdb-server"
+public final class OVSDBServerFixture {
+    public static let schema = "/usr/share/ovn/ovn-nb.ovsschema"
+    public static let serverBinary = "/usr/sbin/ovsdb-server"
 
-    let directory: URL
-    let tcpPort: Int
-    let schema: String
+    public let directory: URL
+    public let tcpPort: Int
+    public let schema: String
     /// With `tls: true`: a `pssl:` listener and the PEM files of a test CA, the server and a client.
-    let sslPort: Int?
+    public let sslPort: Int?
     private var process: Process?
 
-    var socketPath: String { directory.appendingPathComponent("nb.sock").path }
-    var unixRemote: String { "unix:\(socketPath)" }
-    var tcpRemote: String { "tcp:127.0.0.1:\(tcpPort)" }
-    var sslRemote: String { "ssl:127.0.0.1:\(sslPort ?? 0)" }
-    func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    public var socketPath: String { directory.appendingPathComponent("nb.sock").path }
+    public var unixRemote: String { "unix:\(socketPath)" }
+    public var tcpRemote: String { "tcp:127.0.0.1:\(tcpPort)" }
+    public var sslRemote: String { "ssl:127.0.0.1:\(sslPort ?? 0)" }
+    public func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Skips the test when the OVN packages are not installed.
-    static func skipUnlessInstalled() throws {
+    public static func skipUnlessInstalled() throws {
         for path in [serverBinary, "/usr/bin/ovsdb-tool", "/usr/bin/ovn-nbctl", schema]
         where !FileManager.default.fileExists(atPath: path) {
             throw XCTSkip("\(path) is missing: install Debian's ovn-central and openvswitch-common to run this test")
         }
     }
 
-    init(schema: String = OVSDBServerFixture.schema, tls: Bool = false) throws {
+    public init(schema: String = OVSDBServerFixture.schema, tls: Bool = false) throws {
         try Self.skipUnlessInstalled()
         self.schema = schema
         directory = FileManager.default.temporaryDirectory
@@ -42,7 +42,7 @@ final class OVSDBServerFixture {
     }
 
     /// Starts the server (again, on the same database file and addresses) and waits until it answers.
-    func start() throws {
+    public func start() throws {
         guard process == nil else { return }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.serverBinary)
@@ -86,7 +86,7 @@ final class OVSDBServerFixture {
 
     /// Kills the server (SIGKILL: a crash; a SIGTERM may be blocked in the mask the child inherits
     /// from a test thread) and waits for it to exit.
-    func stop() {
+    public func stop() {
         guard let p = process else { return }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
@@ -95,22 +95,22 @@ final class OVSDBServerFixture {
     }
 
     /// SIGSTOP / SIGCONT: a server that hangs with its sockets open.
-    func freeze() { if let p = process { kill(p.processIdentifier, SIGSTOP) } }
-    func thaw() { if let p = process { kill(p.processIdentifier, SIGCONT) } }
+    public func freeze() { if let p = process { kill(p.processIdentifier, SIGSTOP) } }
+    public func thaw() { if let p = process { kill(p.processIdentifier, SIGCONT) } }
 
-    func shutdown() {
+    public func shutdown() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// Runs `ovn-nbctl --db=unix:… args` and returns its standard output.
     @discardableResult
-    func nbctl(_ args: [String]) throws -> String {
+    public func nbctl(_ args: [String]) throws -> String {
         try Self.run("/usr/bin/ovn-nbctl", ["--db=\(unixRemote)", "--timeout=5"] + args)
     }
 
     @discardableResult
-    static func run(_ tool: String, _ args: [String]) throws -> String {
+    public static func run(_ tool: String, _ args: [String]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
@@ -130,14 +130,14 @@ final class OVSDBServerFixture {
     }
 
     /// A port the kernel just handed out and released (good enough on a test machine).
-    static func freeTCPPort() throws -> Int {
+    public static func freeTCPPort() throws -> Int {
         let (fd, port) = try boundTCPSocket()
         close(fd)
         return port
     }
 
     /// A TCP socket bound to 127.0.0.1 on a port of the kernel's choice.
-    static func boundTCPSocket() throws -> (Int32, Int) {
+    public static func boundTCPSocket() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FixtureError("socket() failed") }
         var address = sockaddr_in()
@@ -160,25 +160,25 @@ final class OVSDBServerFixture {
 
 /// A TCP listener that never accepts and never answers: the kernel completes the handshake, so a client
 /// connects, and then hears nothing — a hung server.
-final class SilentServer {
-    let fd: Int32
-    let port: Int
+public final class SilentServer {
+    public let fd: Int32
+    public let port: Int
 
-    init() throws {
+    public init() throws {
         (fd, port) = try OVSDBServerFixture.boundTCPSocket()
         guard listen(fd, 16) == 0 else { throw FixtureError("listen() failed") }
     }
 
-    func close() { _ = Glibc.close(fd) }
+    public func close() { _ = Glibc.close(fd) }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -187,11 +187,11 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () async throws ->
     return try await condition()
 }
 
-/// A value shared with `@Sendable` callbacks.
-final class Locked<Value>: @unchecked Sendable {
+/// A value shared with `@Sendable` callbacks (every access holds the lock).
+public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ newValue: Value) { lock.lock(); value = newValue; lock.unlock() }
+    public init(_ value: Value) { self.value = value }
+    public func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+    public func set(_ newValue: Value) { lock.lock(); value = newValue; lock.unlock() }
 }

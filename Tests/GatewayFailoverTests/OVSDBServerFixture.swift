@@ -1,1 +1,0 @@
-../OVSDBTests/OVSDBServerFixture.swift
