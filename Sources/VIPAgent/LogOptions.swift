@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SystemdIntegration
 
-extension LogLevelName: @retroactive ExpressibleByArgument {}
-extension LogFormat: @retroactive ExpressibleByArgument {}
+extension LogLevelName: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 
 /// `--log-level` and `--log-format` of `vip-agent run`. Bad values are refused by the parser
 /// (exit 2); bad `VIP_AGENT_LOG_LEVEL` / `VIP_AGENT_LOG_FORMAT` values by `settings()`.
