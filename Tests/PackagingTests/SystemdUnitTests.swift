@@ -59,10 +59,15 @@ final class SystemdUnitTests: XCTestCase {
         let unit = UnitFile(try unitText())
         let documentation = unit.words("Unit", "Documentation")
         XCTAssertEqual(documentation, ["man:vip-agent(8)", "man:vipctl(8)", "file:///usr/share/doc/vip-agent/README.md"])
+        // What packaging/deb/build installs them from (DebianPackageTests checks the installed
+        // unit with `systemd-analyze verify --man=yes`).
         let build = try RepositoryFiles.text("packaging/deb/build")
-        XCTAssertTrue(build.contains("man8/vip-agent.8"), "the package installs vip-agent(8)")
-        XCTAssertTrue(build.contains("man8/vipctl.8"), "the package installs vipctl(8)")
-        XCTAssertTrue(build.contains("README.md"), "the package installs README.md")
+        XCTAssertTrue(build.contains("for page in vip-agent vipctl; do"), "the package installs both man pages")
+        XCTAssertTrue(build.contains(#""$root/packaging/man/$page.8" "$pkg/usr/share/man/man8/$page.8""#))
+        XCTAssertTrue(build.contains(#"install -m 0644 "$root/README.md""#), "the package installs README.md")
+        for file in ["packaging/man/vip-agent.8", "packaging/man/vipctl.8", "README.md"] {
+            XCTAssertNoThrow(try RepositoryFiles.text(file), "\(file) is missing")
+        }
     }
 
     func testSandboxLeavesNetlinkAndRawSocketsUsable() throws {
