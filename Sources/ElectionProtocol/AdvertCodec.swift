@@ -100,6 +100,6 @@ public struct AuthKey: Sendable {
     }
 
     func verify<M: DataProtocol, D: DataProtocol>(mac: M, over data: D) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(Array(mac), authenticating: data, using: key)
+        HMAC<SHA256>.isValidAuthenticationCode(Array(mac), authenticating: data, using: SymmetricKey(data: bytes))
     }
 }

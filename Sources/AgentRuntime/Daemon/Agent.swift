@@ -226,6 +226,7 @@ final class Agent {
             case .place(let vip, let address, let steps):
                 let failures = place(vip: vip, address: address, steps: steps)
                 perform(core.handle(.placed(vip: vip, failures: failures), at: MonotonicClock.now()), replies: &replies)
+                observers.changed()
             case .announce(let vip, let address, let interface):
                 announce(vip: vip, address: address, on: interface)
             case .publishGateway(let isMaster, let ranking):
@@ -246,8 +247,7 @@ final class Agent {
                 timer?.cancel()
                 let bound = self.bound
                 timer = loop.scheduleTask(deadline: MonotonicClock.deadline(at)) {
-                    bound.value.feed(.timer)
-                    bound.value.observers.changed()
+                    bound.value.feed(.timer)  // transitions and placements tell the watchers themselves
                 }
             }
         }
