@@ -5,9 +5,11 @@
 #   need_packages lab          + what the namespace lab uses (iproute2, ping)
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
 #                                script, ovsdb-server and the OVN/OVS schemas)
+#   need_packages bench        + what bench/compare uses (keepalived, nftables, gnuplot, valgrind)
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
+PACKAGES_BENCH=(keepalived nftables gnuplot-nox valgrind)
 PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch)
 
 need_packages() {
@@ -15,6 +17,7 @@ need_packages() {
     case "${1:-build}" in
         lab) wanted+=("${PACKAGES_LAB[@]}") ;;
         test) wanted+=("${PACKAGES_LAB[@]}" "${PACKAGES_TEST[@]}") ;;
+        bench) wanted+=("${PACKAGES_LAB[@]}" "${PACKAGES_BENCH[@]}") ;;
     esac
     for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,5 +35,9 @@ need_packages() {
     # The OVN/OVS packages start system daemons on install; the tests run their own servers.
     if [[ " ${missing[*]} " == *" ovn-central "* || " ${missing[*]} " == *" openvswitch-switch "* ]]; then
         systemctl stop ovn-central openvswitch-switch >/dev/null 2>&1 || true
+    fi
+    # keepalived's package enables its system service; bench/compare runs its own instances.
+    if [[ " ${missing[*]} " == *" keepalived "* ]]; then
+        systemctl disable --now keepalived >/dev/null 2>&1 || true
     fi
 }
