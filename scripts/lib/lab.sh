@@ -5,6 +5,14 @@
 #   lab_config I ...    writes $LAB_DIR/mI.yaml
 #   lab_start I         starts vip-agent in $LAB-mI (log: $LAB_DIR/mI.log)
 #   lab_down            kills the agents, deletes every namespace (idempotent)
+#
+# For bench/compare (keepalived beside vip-agent; nothing above changes):
+#   lab_keepalived_config I PRIORITY [track_script command]   writes $LAB_DIR/kmI.conf (VRRPv3 unicast)
+#   lab_keepalived_start I                                   starts keepalived in $LAB-mI (log: kmI.log)
+#   lab_pids I                                               the agent's processes (its children too)
+#   lab_loss_on PERCENT MATCH / lab_loss_drops / lab_loss_off  nftables drop of election input
+#   LAB_WRAP="valgrind …"                                    a command the agent runs under (lab_start, lab_keepalived_start)
+#   LAB_STEPDOWN_HOLD                                        stepDownHold of lab_config (default 5s)
 
 LAB=${LAB:-viplab}
 LAB_DIR=${LAB_DIR:-$(mktemp -d /tmp/$LAB.XXXXXX)}
@@ -53,7 +61,7 @@ vips:
     routerId: 51
     priority: $prio
     advertInterval: ${LAB_INTERVAL:-100ms}
-    stepDownHold: 5s
+    stepDownHold: ${LAB_STEPDOWN_HOLD:-5s}
 $extra
 announce:
   garpCount: 3
@@ -67,7 +75,8 @@ YAML
 lab_start() {
     local i=$1
     # exec: $! is then vip-agent itself (ip netns exec execs it too), so signals reach it.
-    (exec ip netns exec "$LAB-m$i" "$LAB_BIN/vip-agent" run --config "$LAB_DIR/m$i.yaml" >>"$LAB_DIR/m$i.log" 2>&1) &
+    # shellcheck disable=SC2086  # LAB_WRAP is a command line, split on purpose
+    (exec ip netns exec "$LAB-m$i" ${LAB_WRAP:-} "$LAB_BIN/vip-agent" run --config "$LAB_DIR/m$i.yaml" >>"$LAB_DIR/m$i.log" 2>&1) &
     LAB_PID[$i]=$!
 }
 
@@ -119,4 +128,112 @@ lab_down() {
     if [ -n "${LAB_PING:-}" ]; then kill "$LAB_PING" 2>/dev/null || true; LAB_PING=""; fi
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do ip netns delete "$ns" || true; done
+}
+
+# --- keepalived in the same lab (bench/compare) --------------------------------------------------
+
+# lab_keepalived_config I PRIORITY [TRACK_SCRIPT]: VRRPv3 unicast to the other masters, the same
+# VIP, virtual router id and advert interval ($LAB_INTERVAL, as fractional seconds) as lab_config.
+# TRACK_SCRIPT (a command line) gates mastership (interval 1s, rise 1, fall 1).
+lab_keepalived_config() {
+    local i=$1 prio=$2 script=${3:-} peers="" j adv
+    for j in $(seq 1 "$LAB_N"); do
+        [ "$j" = "$i" ] || peers="$peers    $LAB_SUBNET.$((10 + j))"$'\n'
+    done
+    adv=$(lab_seconds "${LAB_INTERVAL:-100ms}")
+    {
+        cat <<CONF
+global_defs {
+    router_id m$i
+    vrrp_version 3
+    script_user root
+    enable_script_security
+    vrrp_garp_master_repeat 3
+    vrrp_garp_interval 0.05
+}
+CONF
+        [ -z "$script" ] || cat <<CONF
+vrrp_script bench_check {
+    script "$script"
+    interval 1
+    rise 1
+    fall 1
+}
+CONF
+        cat <<CONF
+vrrp_instance api {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority $prio
+    advert_int $adv
+    unicast_src_ip $LAB_SUBNET.$((10 + i))
+    unicast_peer {
+$peers    }
+    virtual_ipaddress {
+        $LAB_VIP/24 dev eth0
+    }
+CONF
+        [ -z "$script" ] || printf '    track_script {\n        bench_check\n    }\n'
+        echo "}"
+    } > "$LAB_DIR/km$i.conf"
+}
+
+# A duration of the YAML configuration (20ms, 1s) as seconds (0.02, 1).
+lab_seconds() {
+    case $1 in
+        *ms) awk -v v="${1%ms}" 'BEGIN { printf "%g", v / 1000 }' ;;
+        *s) echo "${1%s}" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+lab_keepalived_start() {
+    local i=$1
+    # -n: stays in the foreground (so $! is keepalived's parent process and SIGTERM reaches it),
+    # -P: the VRRP process only; own pid files, so three instances share the host.
+    # shellcheck disable=SC2086
+    (exec ip netns exec "$LAB-m$i" ${LAB_WRAP:-} keepalived -n -l -D -P -f "$LAB_DIR/km$i.conf" \
+        -p "$LAB_DIR/km$i.pid" -r "$LAB_DIR/km$i-vrrp.pid" >>"$LAB_DIR/km$i.log" 2>&1) &
+    LAB_PID[$i]=$!
+}
+
+# lab_pids I: the process of agent I and all its descendants, one per line.
+lab_pids() {
+    local todo=(${LAB_PID[$1]:-}) p
+    while [ ${#todo[@]} -gt 0 ]; do
+        p=${todo[0]}; todo=("${todo[@]:1}")
+        [ -d "/proc/$p" ] || continue
+        echo "$p"
+        todo+=($(cat /proc/"$p"/task/*/children 2>/dev/null))
+    done
+}
+
+# lab_loss_on PERCENT MATCH: on every master, drop PERCENT % of the election packets that arrive
+# (MATCH: an nftables match such as "udp dport 5450" or "ip protocol vrrp"), with a counter.
+lab_loss_on() {
+    local pct=$1 match=$2 i
+    for i in $(seq 1 "$LAB_N"); do
+        lab_ns "m$i" nft -f - <<NFT
+table inet lab_loss {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        $match numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+    done
+}
+
+# Prints the packets the loss rules dropped, summed over the masters.
+lab_loss_drops() {
+    local i
+    for i in $(seq 1 "$LAB_N"); do
+        lab_ns "m$i" nft list table inet lab_loss 2>/dev/null | grep -o 'counter packets [0-9]*' | awk '{print $3}'
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+lab_loss_off() {
+    local i
+    for i in $(seq 1 "$LAB_N"); do lab_ns "m$i" nft delete table inet lab_loss 2>/dev/null || true; done
 }

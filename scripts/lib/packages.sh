@@ -6,9 +6,11 @@
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
 #                                script, ovsdb-server, ovn-northd, ovs-vswitchd and the OVN/OVS schemas, promtool, tcpdump,
 #                                lintian) and the PyPI packages in PYPI_TEST
+#   need_packages bench        + what bench/compare uses (keepalived, nftables, gnuplot, valgrind)
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
+PACKAGES_BENCH=(keepalived nftables gnuplot-nox valgrind)
 PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch
                prometheus lintian tcpdump libcap2-bin util-linux)
 # The Kubernetes schemas for the static pod check (offline: the package ships them).
@@ -19,6 +21,7 @@ need_packages() {
     case "${1:-build}" in
         lab) wanted+=("${PACKAGES_LAB[@]}") ;;
         test) wanted+=("${PACKAGES_LAB[@]}" "${PACKAGES_TEST[@]}") ;;
+        bench) wanted+=("${PACKAGES_LAB[@]}" "${PACKAGES_BENCH[@]}") ;;
     esac
     for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,6 +43,10 @@ need_packages() {
     # prometheus is installed for promtool; the tests need no Prometheus server.
     if [[ " ${missing[*]} " == *" prometheus "* ]]; then
         systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+    fi
+    # keepalived's package enables its system service; bench/compare runs its own instances.
+    if [[ " ${missing[*]} " == *" keepalived "* ]]; then
+        systemctl disable --now keepalived >/dev/null 2>&1 || true
     fi
 }
 
