@@ -75,7 +75,7 @@ final class CommandLineTests: XCTestCase {
         let vipctl = try RepositoryFiles.text("packaging/man/vipctl.8")
         XCTAssertTrue(agent.contains(".Dt VIP-AGENT 8"), String(agent.prefix(300)))
         XCTAssertTrue(vipctl.contains(".Dt VIPCTL 8"), String(vipctl.prefix(300)))
-        for word in ["run", "validate", "log-level", "log-format", "config"] {
+        for word in ["run", "validate", "cleanup", "log-level", "log-format", "config"] {
             XCTAssertTrue(agent.contains(word), "vip-agent(8) does not mention \(word)")
         }
         for word in ["status", "history", "step-down", "socket", "json", "watch"] {

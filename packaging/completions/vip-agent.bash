@@ -173,13 +173,13 @@ _vip-agent() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|validate|help)
+    run|validate|cleanup|help)
         # Offer subcommand argument completions
         "_vip-agent_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run validate help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run validate cleanup help' -- "${cur}"))
         ;;
     esac
 }
@@ -208,6 +208,21 @@ _vip-agent_run() {
 }
 
 _vip-agent_validate() {
+    repeating_flags=()
+    non_repeating_flags=(--host --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config -c)
+    __vip-agent_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config'|'-c')
+        return
+        ;;
+    esac
+}
+
+_vip-agent_cleanup() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
