@@ -21,7 +21,6 @@ final class Agent {
     let configuration: Configuration
     let logger: Logger
     let loop: any EventLoop
-    let startedAt = Date()
     private(set) var core: NodeCore
     private var transport: AdvertTransport?
     /// Advert send failures per peer; outlives a reopened socket.
@@ -169,8 +168,8 @@ final class Agent {
         monitor = nil
         timer?.cancel()
         timer = nil
+        stopping = true  // before the resign: its adverts are waited for below
         feed(.shutdown)
-        stopping = true
         observers.changed()
         let sends = pendingSends
         pendingSends = []
@@ -262,7 +261,7 @@ final class Agent {
             logger.debug("\(label): \(errors.count) advert(s) not sent: \(first)")
         }
         observers.advertSent(vip: label)
-        if stopping || core.stopped {
+        if stopping {
             pendingSends.append(sent)
         }
     }
