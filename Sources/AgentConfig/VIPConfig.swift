@@ -21,12 +21,16 @@ public struct VIPConfig: Sendable, Equatable {
     public var checks: [String]
     /// How long a node told `vipctl step-down` stays out of the running.
     public var stepDownHold: Duration
+    /// A VIP held for less than this moves again only when its holder dies, faults, resigns,
+    /// steps down or fails its checks: no preemption, and a returning master yields to it.
+    public var minHoldTime: Duration
+    public static let defaultMinHoldTime: Duration = .seconds(2)
 
     public init(name: String, address: IPAddress, prefixLength: UInt8,
                 interface: String = VIPConfig.autoInterface, routerId: UInt8, priority: UInt8 = 100,
                 preempt: Bool = true, preemptDelay: Duration = .zero,
                 advertInterval: Duration = .milliseconds(100), checks: [String] = [],
-                stepDownHold: Duration = .seconds(60)) {
+                stepDownHold: Duration = .seconds(60), minHoldTime: Duration = VIPConfig.defaultMinHoldTime) {
         self.name = name
         self.address = address
         self.prefixLength = prefixLength
@@ -38,6 +42,7 @@ public struct VIPConfig: Sendable, Equatable {
         self.advertInterval = advertInterval
         self.checks = checks
         self.stepDownHold = stepDownHold
+        self.minHoldTime = minHoldTime
     }
 
     public var usesAutoInterface: Bool { interface == VIPConfig.autoInterface }

@@ -4,7 +4,7 @@ import Yams
 /// `vips:` — each floating address and its election group.
 enum VIPSection {
     static let keys = ["name", "address", "interface", "routerId", "priority", "preempt",
-                       "preemptDelay", "advertInterval", "checks", "stepDownHold"]
+                       "preemptDelay", "advertInterval", "checks", "stepDownHold", "minHoldTime"]
 
     static func decode(_ elements: [(path: String, node: Yams.Node)], diag: Diagnostics) -> [Located<VIPConfig>] {
         elements.enumerated().compactMap { index, element in
@@ -42,7 +42,8 @@ enum VIPSection {
             preemptDelay: r.duration("preemptDelay", in: DurationLimits.nonNegative) ?? .zero,
             advertInterval: r.duration("advertInterval", in: DurationLimits.advertInterval) ?? .milliseconds(100),
             checks: r.stringList("checks")?.map(\.value) ?? [],
-            stepDownHold: r.duration("stepDownHold", in: DurationLimits.nonNegative) ?? .seconds(60))
+            stepDownHold: r.duration("stepDownHold", in: DurationLimits.nonNegative) ?? .seconds(60),
+            minHoldTime: r.duration("minHoldTime", in: DurationLimits.nonNegative) ?? VIPConfig.defaultMinHoldTime)
     }
 }
 

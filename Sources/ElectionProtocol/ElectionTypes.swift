@@ -37,10 +37,20 @@ public struct ElectionConfig: Sendable, Equatable {
     /// How many peers are configured: once all have been heard, a starting node decides at once
     /// instead of listening for a whole down interval.
     public var peerCount: Int
+    /// A MASTER that took the VIP less than this long ago is not preempted, and wins against
+    /// another MASTER that is not settling (flap damping); 0: off.
+    public var minHoldTime: Int64
+    /// What this node serves in the group, digested (see `AdvertBody.serviceDigest`).
+    public var serviceDigest: UInt32
+    /// Whether the election sends its periodic adverts itself (a lone group). The node core
+    /// sends one datagram for all its groups on its own schedule and sets this to false: the
+    /// election then asks to advertise only when what it says changes.
+    public var selfTimed: Bool
 
     public init(routerId: UInt8, priority: UInt8, preempt: Bool = true, preemptDelay: Duration = .zero,
                 advertInterval: Duration = .milliseconds(100), startupGrace: Duration = .seconds(60),
-                stepDownHold: Duration = .seconds(60), peerCount: Int) {
+                stepDownHold: Duration = .seconds(60), peerCount: Int, minHoldTime: Duration = .zero,
+                serviceDigest: UInt32 = 0, selfTimed: Bool = true) {
         self.routerId = routerId
         self.priority = priority
         self.preempt = preempt
@@ -49,10 +59,17 @@ public struct ElectionConfig: Sendable, Equatable {
         self.startupGrace = startupGrace.nanoseconds
         self.stepDownHold = stepDownHold.nanoseconds
         self.peerCount = peerCount
+        self.minHoldTime = minHoldTime.nanoseconds
+        self.serviceDigest = serviceDigest
+        self.selfTimed = selfTimed
     }
 
-    /// Silence after which a peer (the master included) is considered gone: 3 × its interval.
+    /// Silence after which a peer (the master included) is considered gone: 3 × its interval
+    /// and a quarter, so that three adverts in a row must be missing, not two and a late third.
     public static let downIntervals: Int64 = 3
+
+    /// How long after the latest evidence a peer with this interval is still alive.
+    public static func life(_ interval: Int64) -> Int64 { downIntervals * interval + interval / 4 }
 }
 
 /// What happens to a group.
@@ -65,6 +82,10 @@ public enum ElectionEvent: Sendable, Equatable {
     case faultChanged(String?)
     case stepDown
     case shutdown
+    /// This node was not running from `since` until now (its own process or host stalled): the
+    /// silence of its peers over that time is not evidence, so nobody is declared dead until
+    /// they have had one interval to be heard again.
+    case resumed(since: Instant)
 }
 
 /// What the group asks its surroundings to do, in order.
@@ -77,6 +98,8 @@ public enum ElectionAction: Sendable, Equatable {
     case transition(from: GroupState, to: GroupState, reason: String)
     /// A message for the operator (step-down answers).
     case notice(String)
+    /// This node did not hear the master for 3 intervals, but peers do: it stays BACKUP.
+    case evidenceSaved(master: String, silence: Int64)
     /// Call `handle(.timerFired, at:)` at this instant (replaces any earlier timer).
     case armTimer(at: Instant)
 }

@@ -17,6 +17,7 @@ public final class AgentMetrics: Sendable {
             _ = dropCounter(reason)
         }
         setHostProblems([:])
+        setConflicts([:])
     }
 
     // MARK: VIPs
@@ -27,6 +28,7 @@ public final class AgentMetrics: Sendable {
         _ = counter(MetricNames.advertsSent, ["vip": vip])
         _ = counter(MetricNames.advertsReceived, ["vip": vip])
         _ = counter(MetricNames.garpsSent, ["vip": vip])
+        _ = counter(MetricNames.evidenceSaves, ["vip": vip])
         for to in MetricNames.states {
             _ = counter(MetricNames.transitions, ["vip": vip, "to": to])
         }
@@ -106,6 +108,18 @@ public final class AgentMetrics: Sendable {
         for kind in Set(MetricNames.hostProblemKinds).union(counts.keys) {
             gauge(MetricNames.hostProblems, ["kind": kind]).set(Double(counts[kind] ?? 0))
         }
+    }
+
+    /// The number of conflicts with peers of each kind now (kinds not given are 0).
+    public func setConflicts(_ counts: [String: Int]) {
+        for kind in Set(MetricNames.conflictKinds).union(counts.keys) {
+            gauge(MetricNames.conflicts, ["kind": kind]).set(Double(counts[kind] ?? 0))
+        }
+    }
+
+    /// Peers vouching for a master this node did not hear kept it from taking over.
+    public func evidenceSaved(group: String) {
+        counter(MetricNames.evidenceSaves, ["vip": group]).increment()
     }
 
     public func setGatewayConnected(_ connected: Bool) {

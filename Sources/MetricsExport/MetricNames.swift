@@ -69,6 +69,15 @@ public enum MetricNames {
     static var hostProblems: MetricNameDescriptor {
         descriptor("host_problems", unit: "", "Host network problems found, by kind (see vipctl status).")
     }
+    static var conflicts: MetricNameDescriptor {
+        descriptor("conflicts", unit: "", "Conflicts with peers now, by kind (duplicate name, key mismatch, disagreeing group; see vipctl status).")
+    }
+    /// Every kind of conflict with a peer, present (at 0) from the start.
+    public static let conflictKinds = ["duplicateName", "authentication", "vipMismatch", "intervalMismatch", "oldVersion", "addressConflict"]
+    static var evidenceSaves: MetricNameDescriptor {
+        descriptor("evidence_saves", unit: "total",
+                   "Times this node did not hear the master for 3 intervals but peers did, so it stayed BACKUP.")
+    }
     /// Every kind of host problem, present (at 0) from the start.
     public static let hostProblemKinds = ["duplicateAddress", "defaultRouteOnEnslavedPort", "vipMACMismatch"]
     static var gatewayWrites: MetricNameDescriptor {

@@ -21,7 +21,7 @@ public struct GatewayGroup: Sendable {
         let electionConfig = ElectionConfig(
             routerId: config.routerId, priority: config.priority, preempt: config.preempt,
             advertInterval: config.advertInterval, startupGrace: startupGrace,
-            stepDownHold: .seconds(60), peerCount: peerCount)
+            stepDownHold: .seconds(60), peerCount: peerCount, selfTimed: false)
         driver = GroupDriver(name: Self.name, election: Election(
             config: electionConfig, me: NodeIdentity(name: chassis, address: address),
             health: config.checks.isEmpty && config.nic == nil ? .healthy : .unknown))
@@ -55,10 +55,12 @@ extension NodeCore {
         guard let gw = gateway else { return }
         for action in actions {
             switch action {
-            case .send(let body):
-                send(body, group: GatewayGroup.name, &out)
+            case .send:
+                out.advertise = true
             case .transition(let from, let to, let reason):
                 out.append(.transition(group: GatewayGroup.name, from: from, to: to, reason: reason))
+            case .evidenceSaved:
+                out.append(.evidenceSaved(group: GatewayGroup.name))
             case .addVIP, .removeVIP, .announce, .notice, .armTimer:
                 break  // no address to hold: the northbound database is the gateway's "VIP"
             }

@@ -32,7 +32,6 @@ public struct GroupDriver: Sendable {
             case .armTimer(let at):
                 wake = at
             case .send:
-                advertsSent &+= 1
                 out.append(action)
             case .transition(let from, let to, let reason):
                 transitions &+= 1
@@ -44,6 +43,12 @@ public struct GroupDriver: Sendable {
         }
         if case .shutdown = event { wake = nil }
         return out
+    }
+
+    /// The group's state went out in a datagram of the node.
+    mutating func markAdvertised(at now: Instant) {
+        advertsSent &+= 1
+        election.markAdvertised(at: now)
     }
 
     /// The timer is due for this group.

@@ -25,8 +25,18 @@ public struct NodeCore: Sendable {
     public internal(set) var nodeNames: [NodeAddress: String] = [:]
     public internal(set) var started = false
     public internal(set) var stopped = false
-    private let key: AuthKey
-    private var sequence: UInt64 = 0
+    /// Conflicts with peers (duplicate names, key mismatch, disagreeing groups).
+    public internal(set) var conflicts = ConflictBook()
+    /// One datagram per peer per `sendInterval` carries every group: the shortest interval of
+    /// the node's groups.
+    public let sendInterval: Int64
+    let key: AuthKey
+    var sequence: UInt64 = 0
+    var nextSendAt: Instant?
+    /// When a peer that said it does not hear this node was last answered at once.
+    var answeredAt: [NodeAddress: Instant] = [:]
+    /// The instant of the latest event, to notice a stall of this node.
+    private var lastEventAt: Instant?
     /// The timer last armed, so an unchanged deadline is not re-armed.
     private var armed: Instant?
 
@@ -44,9 +54,10 @@ public struct NodeCore: Sendable {
         }
         var routerIds = Set(configuration.vips.map(\.routerId))
         if let gw = configuration.externalGateway { routerIds.insert(gw.routerId) }
-        intake = AdvertIntake(peers: settings.peers, key: key,
-                              ownNames: Set([configuration.node] + (settings.chassis.map { [$0] } ?? [])),
-                              routerIds: routerIds)
+        intake = AdvertIntake(peers: settings.peers, key: key, ownAddress: settings.identity.address,
+                              routerIds: routerIds, nonceSeed: settings.nonceSeed)
+        let intervals = vips.map(\.election.config.advertInterval) + (gateway.map { [$0.election.config.advertInterval] } ?? [])
+        sendInterval = intervals.min() ?? 100_000_000
     }
 
     public var identity: NodeIdentity { settings.identity }
@@ -56,6 +67,7 @@ public struct NodeCore: Sendable {
     public mutating func handle(_ event: NodeEvent, at now: Instant) -> [NodeEffect] {
         guard !stopped else { return [] }
         var out = Effects()
+        noticeStall(now, &out)
         switch event {
         case .start(let host):
             guard !started else { return [] }
@@ -84,52 +96,35 @@ public struct NodeCore: Sendable {
             return out.effects
         }
         announceDue(now, &out)
+        sendDue(now, &out)
         armTimer(now, &out)
         return out.effects
+    }
+
+    /// A gap between events longer than two send intervals means this node did not run (its
+    /// process was stopped, or the host starved it): the peers' silence over the gap is not
+    /// evidence, so each election gives them an interval to be heard again.
+    private mutating func noticeStall(_ now: Instant, _ out: inout Effects) {
+        defer { lastEventAt = now }
+        guard started, let last = lastEventAt, now - last > 2 * sendInterval else { return }
+        out.log(.warning, "this node did not run for \(formatNanoseconds(now - last)): no peer is declared dead before it has been heard again")
+        for i in vips.indices { perform(vips[i].driver.handle(.resumed(since: last), at: now), vip: i, now, &out) }
+        if gateway != nil { gatewayHandle(.resumed(since: last), now, &out) }
     }
 
     /// Collects effects (one place, so that every path appends the same way).
     struct Effects {
         var effects: [NodeEffect] = []
         var notices: [String] = []
+        /// A group's state changed: send the datagram now rather than at the next interval.
+        var advertise = false
         mutating func append(_ e: NodeEffect) { effects.append(e) }
         mutating func log(_ level: LogLevel, _ text: String, group: String? = nil) {
             effects.append(.log(level, text, group: group))
         }
     }
 
-    // MARK: - Adverts
-
-    private mutating func received(_ bytes: [UInt8], from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
-        switch intake.admit(bytes, from: source) {
-        case .failure(let reason):
-            out.append(.dropped(reason, from: source))
-            if reason != .ownAdvert {
-                out.log(.debug, "dropped a datagram from \(source): \(reason.rawValue)")
-            }
-        case .success(let advert):
-            lastHeard[source] = now
-            guard started else { return }
-            let body = advert.body
-            for i in vips.indices where vips[i].config.routerId == body.routerId {
-                nodeNames[source] = body.nodeName
-                vips[i].driver.advertsReceived &+= 1
-                out.append(.advertReceived(group: vips[i].name))
-                perform(vips[i].driver.handle(.advertReceived(body), at: now), vip: i, now, &out)
-            }
-            if let gw = gateway, gw.config.routerId == body.routerId {
-                out.append(.advertReceived(group: GatewayGroup.name))
-                gatewayHandle(.advertReceived(body), now, &out)
-            }
-        }
-    }
-
-    /// Signs and sends one advert of a group.
-    mutating func send(_ body: AdvertBody, group: String, _ out: inout Effects) {
-        sequence &+= 1
-        out.append(.send(AdvertCodec.encode(Advert(body: body, epoch: settings.epoch, sequence: sequence), key: key),
-                         group: group))
-    }
+    // MARK: - Adverts (NodeCore+Datagrams.swift)
 
     // MARK: - Timer
 
@@ -144,6 +139,7 @@ public struct NodeCore: Sendable {
         if let gw = gateway, gw.driver.isDue(at: now) {
             gatewayHandle(.timerFired, now, &out)
         }
+        if conflicts.expire(at: now) { out.append(.conflictsChanged) }
     }
 
     /// One timer for the whole node: the earliest of every group's election, announcement and
@@ -161,6 +157,8 @@ public struct NodeCore: Sendable {
             consider(v.hostDeadline)
         }
         consider(gateway?.driver.wake)
+        consider(nextSendAt)
+        consider(conflicts.nextExpiry)
         guard let next, next != armed else { return }
         armed = next
         out.append(.armTimer(at: next))
@@ -215,6 +213,7 @@ public struct NodeCore: Sendable {
         }
         stopped = true  // from here on, nothing is published to the gateway reconciler
         if gateway != nil { gatewayHandle(.shutdown, now, &out) }
+        sendDatagrams(now, to: Array(settings.peers).sorted(), &out)  // every group resigns in one datagram
     }
 
     // MARK: - Election actions of a VIP group
@@ -222,8 +221,8 @@ public struct NodeCore: Sendable {
     mutating func perform(_ actions: [ElectionAction], vip i: Int, _ now: Instant, _ out: inout Effects) {
         for action in actions {
             switch action {
-            case .send(let body):
-                send(body, group: vips[i].name, &out)
+            case .send:
+                out.advertise = true
             case .addVIP:
                 vips[i].holding = true
                 place(vip: i, now, &out)
@@ -237,6 +236,10 @@ public struct NodeCore: Sendable {
                 out.append(.transition(group: vips[i].name, from: from, to: to, reason: reason))
             case .notice(let text):
                 out.notices.append(text)
+            case .evidenceSaved(let master, let silence):
+                out.append(.evidenceSaved(group: vips[i].name))
+                out.log(.info, "\(vips[i].name): no advert from \(master) for \(formatNanoseconds(silence)), but peers hear it: staying BACKUP",
+                        group: vips[i].name)
             case .armTimer:
                 break  // taken by the driver
             }

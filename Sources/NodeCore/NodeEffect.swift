@@ -4,8 +4,8 @@ import ElectionProtocol
 /// What the node core asks its surroundings to do, in order. The runtime performs them; the
 /// simulation applies them to simulated hosts and a simulated network.
 public enum NodeEffect: Sendable, Equatable {
-    /// Send this datagram to every configured peer (`group` labels the metrics).
-    case send([UInt8], group: String)
+    /// Send each datagram to its peer: one advert for all `groups` (which label the metrics).
+    case send([OutgoingDatagram], groups: [String])
     /// Change the host: add or remove the VIP on interfaces, then report with `.placed`.
     case place(vip: String, address: IPAddress, steps: [PlacementPlan.Step])
     /// One round of gratuitous ARP / unsolicited NA for `address` from `interface`.
@@ -24,6 +24,21 @@ public enum NodeEffect: Sendable, Equatable {
     case reply(String, isError: Bool)
     /// Hand `.timer` back at this instant (replaces any earlier timer).
     case armTimer(at: Instant)
+    /// The list of conflicts with peers changed (`NodeCore.conflicts`).
+    case conflictsChanged
+    /// Peers' evidence kept this node from taking over a master it did not hear.
+    case evidenceSaved(group: String)
+}
+
+/// One datagram for one peer.
+public struct OutgoingDatagram: Sendable, Equatable {
+    public var peer: NodeAddress
+    public var bytes: [UInt8]
+
+    public init(peer: NodeAddress, bytes: [UInt8]) {
+        self.peer = peer
+        self.bytes = bytes
+    }
 }
 
 /// The levels the core logs at (the runtime maps them onto its logger's).

@@ -9,19 +9,22 @@ public struct NodeSettings: Sendable {
     public var identity: NodeIdentity
     /// This node's name in the gateway group (`externalGateway.chassis`, resolved); nil: no group.
     public var chassis: String?
-    /// Boot epoch of the advert sequence (wall-clock nanoseconds at start, so it only grows).
+    /// The epoch of this start's adverts: random (never the wall clock; see docs/protocol.md).
     public var epoch: UInt64
+    /// Seeds the challenges this node sends its peers (random in the runtime).
+    public var nonceSeed: UInt64
     /// Overrides how long a lost interface must last before it counts (default: like carrier
     /// loss, twice the group's advert interval, at least 200 ms). Only for tests that replay the
     /// behaviour before the interface loss was debounced.
     public var interfaceLossHold: Duration?
 
     public init(configuration: Configuration, identity: NodeIdentity, chassis: String? = nil,
-                epoch: UInt64, interfaceLossHold: Duration? = nil) {
+                epoch: UInt64, nonceSeed: UInt64? = nil, interfaceLossHold: Duration? = nil) {
         self.configuration = configuration
         self.identity = identity
         self.chassis = chassis
         self.epoch = epoch
+        self.nonceSeed = nonceSeed ?? (epoch ^ 0x5DEE_CE66_D1CE_5EED)
         self.interfaceLossHold = interfaceLossHold
     }
 

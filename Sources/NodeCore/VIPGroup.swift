@@ -34,7 +34,8 @@ public struct VIPGroup: Sendable {
             routerId: config.routerId, priority: config.priority, preempt: config.preempt,
             preemptDelay: config.preemptDelay, advertInterval: config.advertInterval,
             startupGrace: settings.configuration.startupGrace, stepDownHold: config.stepDownHold,
-            peerCount: peerCount)
+            peerCount: peerCount, minHoldTime: config.minHoldTime, serviceDigest: Self.digest(config.cidr),
+            selfTimed: false)
         driver = GroupDriver(name: config.name, election: Election(
             config: electionConfig, me: identity, health: config.checks.isEmpty ? .healthy : .unknown))
         let hold = settings.linkDownHold(advertInterval: config.advertInterval)
@@ -53,6 +54,13 @@ public struct VIPGroup: Sendable {
     /// The earliest instant this group wants the timer for its host side.
     var hostDeadline: Instant? {
         [carrierLoss.deadline, interfaceLoss.deadline, placementRetryAt].compactMap { $0 }.min()
+    }
+
+    /// FNV-1a of the VIP's address and prefix: peers compare it to tell a disagreeing peer.
+    static func digest(_ text: String) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        for b in text.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return h == 0 ? 1 : h
     }
 
     static let placementRetryFirst: Int64 = 1_000_000_000

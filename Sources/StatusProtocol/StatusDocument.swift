@@ -18,11 +18,13 @@ public struct StatusDocument: Codable, Equatable, Sendable {
     public var gateway: GatewayStatus?
     /// Problems of the host's network the agent found (empty when none).
     public var hostProblems: [HostProblemStatus]
+    /// Disagreements with peers (duplicate name, key mismatch, …; empty when none).
+    public var conflicts: [ConflictStatus]
 
     public init(node: String, version: String, vips: [VIPStatus] = [], checks: [CheckStatus] = [],
                 peers: [PeerStatus] = [], counters: Counters = Counters(),
                 drops: [String: UInt64] = [:], gateway: GatewayStatus? = nil,
-                hostProblems: [HostProblemStatus] = []) {
+                hostProblems: [HostProblemStatus] = [], conflicts: [ConflictStatus] = []) {
         self.node = node
         self.version = version
         self.vips = vips
@@ -32,10 +34,11 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         self.drops = drops
         self.gateway = gateway
         self.hostProblems = hostProblems
+        self.conflicts = conflicts
     }
 
     private enum CodingKeys: String, CodingKey {
-        case node, version, vips, checks, peers, counters, drops, gateway, hostProblems
+        case node, version, vips, checks, peers, counters, drops, gateway, hostProblems, conflicts
     }
 
     public init(from decoder: Decoder) throws {
@@ -49,6 +52,7 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         drops = try c.decodeIfPresent([String: UInt64].self, forKey: .drops) ?? [:]
         gateway = try c.decodeIfPresent(GatewayStatus.self, forKey: .gateway)
         hostProblems = try c.decodeIfPresent([HostProblemStatus].self, forKey: .hostProblems) ?? []
+        conflicts = try c.decodeIfPresent([ConflictStatus].self, forKey: .conflicts) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -62,6 +66,7 @@ public struct StatusDocument: Codable, Equatable, Sendable {
         try c.encode(drops, forKey: .drops)
         try c.encode(gateway, forKey: .gateway)
         try c.encode(hostProblems, forKey: .hostProblems)
+        try c.encode(conflicts, forKey: .conflicts)
     }
 }
 
@@ -85,10 +90,13 @@ public struct Counters: Codable, Equatable, Sendable {
     public var replays: UInt64
     public var garpsSent: UInt64
     public var transitions: UInt64
+    /// Extra: how often peers vouching for a master this node did not hear kept it from taking
+    /// over (absent in documents of older agents).
+    public var evidenceSaves: UInt64?
 
     public init(advertsSent: UInt64 = 0, advertsReceived: UInt64 = 0, authFailures: UInt64 = 0,
                 malformed: UInt64 = 0, replays: UInt64 = 0, garpsSent: UInt64 = 0,
-                transitions: UInt64 = 0) {
+                transitions: UInt64 = 0, evidenceSaves: UInt64? = nil) {
         self.advertsSent = advertsSent
         self.advertsReceived = advertsReceived
         self.authFailures = authFailures
@@ -96,5 +104,6 @@ public struct Counters: Codable, Equatable, Sendable {
         self.replays = replays
         self.garpsSent = garpsSent
         self.transitions = transitions
+        self.evidenceSaves = evidenceSaves
     }
 }

@@ -16,6 +16,7 @@ public enum StatusFormatter {
         if !doc.peers.isEmpty { sections.append(peerSection(doc.peers, now: now)) }
         if let gateway = doc.gateway { sections.append(gatewaySection(gateway, now: now)) }
         if !doc.hostProblems.isEmpty { sections.append(hostProblemSection(doc.hostProblems)) }
+        if !doc.conflicts.isEmpty { sections.append(conflictSection(doc.conflicts)) }
         sections.append(counterSection(doc.counters, drops: doc.drops))
         return sections.joined(separator: "\n\n") + "\n"
     }
@@ -92,13 +93,18 @@ public enum StatusFormatter {
             .map(TextTable.sanitize).joined(separator: "\n")
     }
 
+    static func conflictSection(_ conflicts: [ConflictStatus]) -> String {
+        (["CONFLICTS"] + conflicts.map { "  \($0.kind) with \($0.peer): \($0.detail)" })
+            .map(TextTable.sanitize).joined(separator: "\n")
+    }
+
     static func counterSection(_ counters: Counters, drops: [String: UInt64]) -> String {
         let pairs: [(String, UInt64)] = [
             ("adverts sent", counters.advertsSent), ("adverts received", counters.advertsReceived),
             ("auth failures", counters.authFailures), ("malformed", counters.malformed),
             ("replays", counters.replays), ("garps sent", counters.garpsSent),
             ("transitions", counters.transitions),
-        ]
+        ] + (counters.evidenceSaves.map { [("takeovers saved by evidence", $0)] } ?? [])
         var lines = ["COUNTERS"] + pairs.map { "  \($0.0): \($0.1)" }
         if !drops.isEmpty {
             lines.append("DROPS")

@@ -15,15 +15,24 @@ final class SimCluster {
         var health: Health
         var epoch: UInt64 = 1
         var sequence: UInt64 = 0
-        var guardian = ReplayGuard()
+        /// Newest (epoch, sequence) accepted from each sender: reordered adverts are dropped, as
+        /// the node core's replay guard does (its challenge exchange is tested in NodeCoreTests).
+        var newest: [Int: (epoch: UInt64, sequence: UInt64)] = [:]
         var timerGeneration = 0
         var announces = 0
         var transitions: [(Instant, GroupState, GroupState, String)] = []
         var notices: [String] = []
+        var evidenceSaves = 0
+    }
+
+    struct SimAdvert {
+        var body: AdvertBody
+        var epoch: UInt64
+        var sequence: UInt64
     }
 
     private enum Payload {
-        case deliver(to: Int, Advert)
+        case deliver(to: Int, from: Int, SimAdvert)
         case timer(node: Int, generation: Int)
     }
 
@@ -72,8 +81,10 @@ final class SimCluster {
             case .timer(let i, let generation):
                 guard nodes[i].running, nodes[i].timerGeneration == generation else { continue }
                 apply(i, .timerFired)
-            case .deliver(let i, let advert):
-                guard nodes[i].running, nodes[i].guardian.admit(advert) else { continue }
+            case .deliver(let i, let from, let advert):
+                guard nodes[i].running else { continue }
+                if let seen = nodes[i].newest[from], seen.epoch == advert.epoch, advert.sequence <= seen.sequence { continue }
+                nodes[i].newest[from] = (advert.epoch, advert.sequence)
                 apply(i, .advertReceived(advert.body))
             }
             check?()
@@ -94,7 +105,7 @@ final class SimCluster {
         nodes[i].running = true
         nodes[i].epoch += 1
         nodes[i].sequence = 0
-        nodes[i].guardian = ReplayGuard()
+        nodes[i].newest = [:]
         log("\(n.identity.name) restarts")
         apply(i, .start)
     }
@@ -134,7 +145,7 @@ final class SimCluster {
             switch a {
             case .send(let body):
                 nodes[i].sequence += 1
-                broadcast(from: i, Advert(body: body, epoch: nodes[i].epoch, sequence: nodes[i].sequence))
+                broadcast(from: i, SimAdvert(body: body, epoch: nodes[i].epoch, sequence: nodes[i].sequence))
             case .addVIP:
                 if nodes[i].holdsVIP { actionErrors.append("\(now) \(nodes[i].identity.name) added the VIP twice") }
                 nodes[i].holdsVIP = true
@@ -148,20 +159,23 @@ final class SimCluster {
                 log("\(nodes[i].identity.name) \(from.rawValue) → \(to.rawValue): \(reason)")
             case .notice(let text):
                 nodes[i].notices.append(text)
+            case .evidenceSaved:
+                nodes[i].evidenceSaves += 1
             case .armTimer(let at):
+                if trace { print("  \(now) \(nodes[i].identity.name) timer at \(at)") }
                 nodes[i].timerGeneration += 1
                 push(at.nanoseconds, .timer(node: i, generation: nodes[i].timerGeneration))
             }
         }
     }
 
-    private func broadcast(from i: Int, _ advert: Advert) {
+    private func broadcast(from i: Int, _ advert: SimAdvert) {
         for j in nodes.indices where j != i {
             if let p = partition, p[i] != p[j] { continue }
             if loss > 0 && rng.chance(loss) { continue }
             let span = delayRange.upperBound - delayRange.lowerBound
             let delay = delayRange.lowerBound + (span > 0 ? Int64(rng.next() % UInt64(span + 1)) : 0)
-            push(now.nanoseconds + delay, .deliver(to: j, advert))
+            push(now.nanoseconds + delay, .deliver(to: j, from: i, advert))
         }
     }
 

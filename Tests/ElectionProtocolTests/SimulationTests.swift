@@ -78,7 +78,11 @@ final class SimulationTests: XCTestCase {
                                      startupGrace: .milliseconds(rng.int(0...2) * interval * 5),
                                      stepDownHold: .milliseconds(rng.int(1...30) * interval), peerCount: n - 1)
             let health: Health = rng.chance(0.8) ? .healthy : (rng.chance(0.5) ? .unhealthy : .unknown)
-            sim.addNode(name: "n\(i)", address: [10, 0, 0, UInt8(1 + rng.int(0...200))], config: cfg, health: health)
+            // Distinct addresses (peers are told apart by address; the intake refuses an advert
+            // whose address is not its source), in a random order.
+            var last: UInt8
+            repeat { last = UInt8(1 + rng.int(0...200)) } while sim.nodes.contains { $0.identity.address == NodeAddress(bytes: [10, 0, 0, last])! }
+            sim.addNode(name: "n\(i)", address: [10, 0, 0, last], config: cfg, health: health)
             if trace && i == 0 { print("interval \(interval)ms preemptDelay \(preemptDelay)ms") }
             if trace { print("n\(i): priority \(p) preempt \(cfg.preempt) health \(health)") }
         }

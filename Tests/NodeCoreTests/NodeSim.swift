@@ -30,6 +30,14 @@ final class NodeSim {
     }
 
     private enum Payload {
+        var node: Int? {
+            switch self {
+            case .datagram(let to, _, _): return to
+            case .timer(let node, _), .hostChanged(let node), .check(let node, _): return node
+            case .hostStep: return nil
+            }
+        }
+
         case datagram(to: Int, bytes: [UInt8], from: NodeAddress)
         case timer(node: Int, generation: Int)
         /// A netlink notification: the core reads the host as it is when it arrives.
@@ -51,7 +59,21 @@ final class NodeSim {
     var rng: SplitMix64
     private(set) var now = Instant(nanoseconds: 1_000_000_000)
     var partition: [Int]?
+    /// Random loss of every datagram.
     var loss = 0.0
+    /// Random loss per directed link (from, to), on top of `loss`.
+    var linkLoss: [Link: Double] = [:]
+    /// Directed links that deliver nothing (one-way faults).
+    var blocked = Set<Link>()
+    /// Bursty loss (Gilbert–Elliott): per directed link, a bad state that drops everything,
+    /// entered with `burstStart` per datagram and left with `burstEnd`.
+    var burstStart = 0.0
+    var burstEnd = 0.5
+    private var inBurst = Set<Link>()
+    /// Nodes paused (SIGSTOP) until the instant: their events wait, datagrams queue up.
+    private var pausedUntil: [Int: Int64] = [:]
+    private(set) var datagramsSent = 0
+    struct Link: Hashable { var from: Int; var to: Int }
     var delayRange: ClosedRange<Int64> = (1 * ms)...(1 * ms)
     /// How long a netlink notification takes to reach the agent.
     var netlinkDelay: ClosedRange<Int64> = 0...(1 * ms)
@@ -65,18 +87,26 @@ final class NodeSim {
     /// Adds a node with the address 10.0.0.(index+1)/24 on eth0, the VIP 10.0.0.100/24 on
     /// `interface` (a name or `auto`), gated by the check `api`.
     func addNode(priority: UInt8, interface: String = "eth0", interval: Int64 = 100, preempt: Bool = true,
-                 preemptDelay: Int64 = 0, count: Int, interfaceLossHold: Duration? = nil) {
+                 preemptDelay: Int64 = 0, count: Int, interfaceLossHold: Duration? = nil, minHoldTime: Int64? = nil,
+                 vipCount: Int = 1, name: String? = nil, key: [UInt8]? = nil, vipAddress: IPAddress? = nil) {
         let i = nodes.count
+        let nodeName = name ?? "n\(i)"
         let own = IPAddress(bytes: [10, 0, 0, UInt8(i + 1)])!
         let peers = (0..<count).filter { $0 != i }.map { IPAddress(bytes: [10, 0, 0, UInt8($0 + 1)])! }
-        let vip = VIPConfig(name: "api", address: Self.vip, prefixLength: 24, interface: interface, routerId: 51,
-                            priority: priority, preempt: preempt, preemptDelay: .nanoseconds(preemptDelay * ms),
-                            advertInterval: .milliseconds(interval), checks: ["api"])
+        let hold: Duration = minHoldTime.map { .milliseconds($0) } ?? VIPConfig.defaultMinHoldTime
+        var vips: [VIPConfig] = []
+        for k in 0..<vipCount {
+            let address: IPAddress = k == 0 ? (vipAddress ?? Self.vip) : IPAddress(bytes: [10, 0, 0, UInt8(100 + k)])!
+            vips.append(VIPConfig(name: k == 0 ? "api" : "api\(k)", address: address, prefixLength: 24,
+                                  interface: interface, routerId: UInt8(51 + k), priority: priority, preempt: preempt,
+                                  preemptDelay: .nanoseconds(preemptDelay * ms), advertInterval: .milliseconds(interval),
+                                  checks: ["api"], minHoldTime: hold))
+        }
         let configuration = Configuration(
-            node: "n\(i)", cluster: ClusterConfig(bind: own, peers: peers, authKey: Self.key), vips: [vip],
+            node: nodeName, cluster: ClusterConfig(bind: own, peers: peers, authKey: key ?? Self.key), vips: vips,
             startupGrace: .zero, announce: AnnounceConfig(garpCount: 3, garpInterval: .milliseconds(50), refreshInterval: .seconds(5)))
-        let settings = NodeSettings(configuration: configuration, identity: NodeIdentity(name: "n\(i)", address: NodeAddress(own)),
-                                    epoch: UInt64(now.nanoseconds), interfaceLossHold: interfaceLossHold)
+        let settings = NodeSettings(configuration: configuration, identity: NodeIdentity(name: nodeName, address: NodeAddress(own)),
+                                    epoch: rng.next(), nonceSeed: rng.next(), interfaceLossHold: interfaceLossHold)
         let host = HostSnapshot(
             links: [LinkInfo(index: 1, name: "lo", mac: [0, 0, 0, 0, 0, 0]),
                     LinkInfo(index: 2, name: "eth0", kind: "veth", mac: [2, 0, 0, 0, 0, UInt8(i + 1)])],
@@ -99,6 +129,13 @@ final class NodeSim {
         while let first = heap.first, first.time <= end.nanoseconds {
             let e = pop()
             now = Instant(nanoseconds: e.time)
+            if let node = e.payload.node, let until = pausedUntil[node] {
+                if until > e.time {
+                    push(until, e.payload)  // a stopped process handles it when it runs again
+                    continue
+                }
+                pausedUntil[node] = nil
+            }
             eventsProcessed += 1
             switch e.payload {
             case .timer(let i, let generation):
@@ -132,8 +169,8 @@ final class NodeSim {
     private func perform(_ i: Int, _ effects: [NodeEffect]) {
         for effect in effects {
             switch effect {
-            case .send(let bytes, _):
-                send(from: i, bytes)
+            case .send(let datagrams, _):
+                for d in datagrams { send(from: i, d) }
             case .place(let vip, let address, let steps):
                 var failures: [PlacementFailure] = []
                 for step in steps {
@@ -159,20 +196,38 @@ final class NodeSim {
             case .armTimer(let at):
                 nodes[i].timerGeneration += 1
                 push(max(at.nanoseconds, now.nanoseconds), .timer(node: i, generation: nodes[i].timerGeneration))
-            case .publishGateway, .log, .dropped, .advertReceived, .reply:
+            case .publishGateway, .log, .dropped, .advertReceived, .reply, .conflictsChanged, .evidenceSaved:
                 break
             }
         }
     }
 
-    private func send(from i: Int, _ bytes: [UInt8]) {
+    private func send(from i: Int, _ datagram: OutgoingDatagram) {
         let source = NodeAddress(nodes[i].address)
-        for j in nodes.indices where j != i {
-            if let p = partition, p[i] != p[j] { continue }
-            if loss > 0, rng.chance(loss) { continue }
-            let delay = delayRange.lowerBound + Int64(rng.next() % UInt64(delayRange.upperBound - delayRange.lowerBound + 1))
-            push(now.nanoseconds + delay, .datagram(to: j, bytes: bytes, from: source))
+        guard let j = nodes.firstIndex(where: { NodeAddress($0.address) == datagram.peer }) else { return }
+        datagramsSent += 1
+        let link = Link(from: i, to: j)
+        if let p = partition, p[i] != p[j] { return }
+        if blocked.contains(link) { return }
+        if loss > 0, rng.chance(loss) { return }
+        if let l = linkLoss[link], rng.chance(l) { return }
+        if burstStart > 0 {
+            if inBurst.contains(link) {
+                if rng.chance(burstEnd) { inBurst.remove(link) } else { return }
+            } else if rng.chance(burstStart) {
+                inBurst.insert(link)
+                return
+            }
         }
+        let delay = delayRange.lowerBound + Int64(rng.next() % UInt64(delayRange.upperBound - delayRange.lowerBound + 1))
+        push(now.nanoseconds + delay, .datagram(to: j, bytes: datagram.bytes, from: source))
+    }
+
+    /// The node's process is stopped (SIGSTOP) for `duration`, then continues: what arrived
+    /// meanwhile is handled when it runs again, oldest first.
+    func pause(_ i: Int, for duration: Int64) {
+        pausedUntil[i] = now.nanoseconds + duration
+        trace("\(nodes[i].name) paused for \(duration / ms)ms")
     }
 
     private func notifyHost(_ i: Int) {
@@ -193,7 +248,9 @@ final class NodeSim {
         nodes[i].running = true
         nodes[i].timerGeneration += 1
         nodes[i].host.addresses.removeAll { $0.address == Self.vip }
-        nodes[i].settings.epoch = UInt64(now.nanoseconds)
+        // Any clock: the epoch is random (a restart with the wall clock behind is no different).
+        nodes[i].settings.epoch = rng.next()
+        nodes[i].settings.nonceSeed = rng.next()
         nodes[i].core = NodeCore(settings: nodes[i].settings)
         trace("restart \(nodes[i].name)")
         start(i)

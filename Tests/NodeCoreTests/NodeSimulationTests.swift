@@ -170,6 +170,7 @@ final class NodeSimulationTests: XCTestCase {
         let allPreempt = rng.chance(0.7)
         let networkChaos = rng.chance(0.5)
         let preemptDelay = Int64([0, 0, 300][rng.int(0...2)])
+        let minHold = Int64([0, 500, 2_000][rng.int(0...2)])
         let sim = NodeSim(seed: rng.next())
         sim.trace = trace
         sim.netlinkDelay = 0...(Int64(rng.int(0...3)) * ms)
@@ -180,9 +181,9 @@ final class NodeSimulationTests: XCTestCase {
             if rng.chance(0.3), !used.isEmpty { p = used[rng.int(0...(used.count - 1))] }
             used.append(p)
             sim.addNode(priority: p, interface: rng.chance(0.5) ? "auto" : "eth0", interval: interval,
-                        preempt: allPreempt || rng.chance(0.5), preemptDelay: preemptDelay, count: n)
+                        preempt: allPreempt || rng.chance(0.5), preemptDelay: preemptDelay, count: n, minHoldTime: minHold)
         }
-        if trace { print("n=\(n) interval \(interval)ms preemptDelay \(preemptDelay)ms network chaos \(networkChaos)") }
+        if trace { print("n=\(n) interval \(interval)ms preemptDelay \(preemptDelay)ms minHoldTime \(minHold)ms network chaos \(networkChaos)") }
         sim.startAll()
         sim.run(for: 8 * ivl)
 
@@ -246,7 +247,8 @@ final class NodeSimulationTests: XCTestCase {
         // A node waiting to retry a refused placement rejoins when its wait ends.
         let retries = sim.nodes.compactMap { $0.running ? $0.core.vips[0].placementRetryAt : nil }.max() ?? calmStart
         let settleFrom = max(retries, calmStart)
-        let settle = (settleFrom - calmStart) + 6 * ivl + hold + Int64(preemptDelay) * ms
+        // A master that took over during the chaos is not preempted before it has held minHoldTime.
+        let settle = (settleFrom - calmStart) + 6 * ivl + hold + Int64(preemptDelay) * ms + minHold * ms
         sim.run(for: settle + 20 * ivl) {
             checkHolders()
             guard failure == nil, let v = calmViolation(sim, allPreempt: allPreempt) else { return }

@@ -7,7 +7,7 @@ final class StatusDocumentTests: XCTestCase {
     private let extras: Set<String> = [
         "drops", "gateway", "vips[].interfaceReason", "vips[].healthy",
         "checks[].successes", "checks[].failures", "peers[].healthy", "peers[].sendErrors",
-        "hostProblems",  // a contract addition: empty in the sample
+        "hostProblems", "conflicts",  // contract additions: empty in the sample
     ]
 
     func testContractSampleDecodesAndReencodesWithEveryContractKey() throws {

@@ -25,7 +25,7 @@ final class Agent {
     private var transport: AdvertTransport?
     /// Advert send failures per peer; outlives a reopened socket.
     let sendErrors = SendErrorLedger()
-    private var destinations: [SocketAddress] = []
+    private var destinations: [NodeAddress: SocketAddress] = [:]
     let route: NetlinkRoute
     private var monitor: NetlinkMonitor?
     private(set) var checks: CheckSet?
@@ -54,10 +54,11 @@ final class Agent {
             ?? cluster.peers.lazy.compactMap { SourceAddress.towards($0, port: cluster.port) }.first
             ?? IPAddress(bytes: [127, 0, 0, 1])!
         let identity = NodeIdentity(name: configuration.node, address: NodeAddress(own))
-        // Boot epoch of the advert sequence: wall-clock nanoseconds at start, so it only grows.
-        let epoch = UInt64(max(Date().timeIntervalSince1970, 0) * 1e9)
+        // The epoch of this start's adverts and the seed of its challenges: random, never the
+        // wall clock (peers believe a new epoch only once it answered their challenge).
+        var random = SystemRandomNumberGenerator()
         core = NodeCore(settings: NodeSettings(configuration: configuration, identity: identity,
-                                               chassis: gatewayChassis, epoch: epoch))
+                                               chassis: gatewayChassis, epoch: random.next(), nonceSeed: random.next()))
         do {
             route = try NetlinkRoute()
         } catch {
@@ -129,9 +130,9 @@ final class Agent {
         logger.info("starting as \(identity.name) (\(identity.address)), peers \(configuration.cluster.peers.map(\.description).joined(separator: ", "))")
         removeStaleCopies()
         watch(transport)
-        destinations = try configuration.cluster.peers.map {
-            try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack)
-        }
+        destinations = try Dictionary(uniqueKeysWithValues: configuration.cluster.peers.map {
+            (NodeAddress($0), try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack))
+        })
         let checkConfigs = configuration.healthChecks.filter { check in
             configuration.vips.contains { $0.checks.contains(check.name) }
                 || configuration.externalGateway?.checks.contains(check.name) == true
@@ -220,8 +221,13 @@ final class Agent {
     private func perform(_ effects: [NodeEffect], replies: inout [Reply]) {
         for effect in effects {
             switch effect {
-            case .send(let bytes, let group):
-                send(bytes, label: group)
+            case .send(let datagrams, let groups):
+                send(datagrams, groups: groups)
+            case .conflictsChanged:
+                observers.conflicts(Dictionary(core.conflicts.active.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +))
+                observers.changed()
+            case .evidenceSaved(let group):
+                observers.evidenceSaved(group: group)
             case .place(let vip, let address, let steps):
                 let failures = place(vip: vip, address: address, steps: steps)
                 perform(core.handle(.placed(vip: vip, failures: failures), at: MonotonicClock.now()), replies: &replies)
@@ -252,18 +258,21 @@ final class Agent {
         }
     }
 
-    private func send(_ bytes: [UInt8], label: String) {
+    private func send(_ datagrams: [OutgoingDatagram], groups: [String]) {
         guard let transport else { return }
-        let sent = transport.send(bytes, to: destinations)
-        let logger = self.logger
-        sent.whenSuccess { errors in
-            guard let first = errors.first else { return }
-            logger.debug("\(label): \(errors.count) advert(s) not sent: \(first)")
+        for datagram in datagrams {
+            guard let destination = destinations[datagram.peer] else { continue }
+            let sent = transport.send(datagram.bytes, to: [destination])
+            let logger = self.logger
+            sent.whenSuccess { errors in
+                guard let first = errors.first else { return }
+                logger.debug("advert not sent: \(first)")
+            }
+            if stopping {
+                pendingSends.append(sent)
+            }
         }
-        observers.advertSent(vip: label)
-        if stopping {
-            pendingSends.append(sent)
-        }
+        for group in groups { observers.advertSent(vip: group) }
     }
 
     /// Carries out placement steps with netlink; returns the refused ones.

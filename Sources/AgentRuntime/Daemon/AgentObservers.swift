@@ -13,6 +13,8 @@ enum AgentEvent: Sendable {
     case gateway(GatewayStatus)
     case gatewayWrite(success: Bool)
     case hostProblems([HostProblemStatus])
+    case conflicts([String: Int])
+    case evidenceSaved(group: String)
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
@@ -31,6 +33,8 @@ struct AgentObservers {
     func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }
     func gatewayWrite(success: Bool) { emit(.gatewayWrite(success: success)) }
     func hostProblems(_ problems: [HostProblemStatus]) { emit(.hostProblems(problems)) }
+    func conflicts(_ counts: [String: Int]) { emit(.conflicts(counts)) }
+    func evidenceSaved(group: String) { emit(.evidenceSaved(group: group)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

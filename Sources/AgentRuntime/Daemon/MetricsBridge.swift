@@ -32,6 +32,10 @@ enum MetricsBridge {
                 metrics.gatewayWrite(success: success)
             case .hostProblems(let problems):
                 metrics.setHostProblems(Dictionary(problems.map { ($0.kind, 1) }, uniquingKeysWith: +))
+            case .conflicts(let counts):
+                metrics.setConflicts(counts)
+            case .evidenceSaved(let group):
+                metrics.evidenceSaved(group: group)
             case .gateway(let status):
                 metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):

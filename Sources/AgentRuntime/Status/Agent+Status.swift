@@ -33,7 +33,10 @@ extension Agent {
             node: identity.name, version: VIPAgentVersion.current, vips: vips, checks: checks,
             peers: peerStatuses(now: now, wall: wall), counters: counters(), drops: dropCounts(),
             gateway: gatewayStatus(),
-            hostProblems: hostProblems.map { HostProblemStatus(kind: $0.kind.rawValue, detail: $0.detail) })
+            hostProblems: hostProblems.map { HostProblemStatus(kind: $0.kind.rawValue, detail: $0.detail) },
+            conflicts: core.conflicts.active.map {
+                ConflictStatus(kind: $0.kind.rawValue, peer: $0.peer.description, detail: $0.detail)
+            })
     }
 
     private func peerStatuses(now: Instant, wall: (Instant) -> String) -> [PeerStatus] {
@@ -41,7 +44,7 @@ extension Agent {
             let address = NodeAddress(ip)
             let name = core.nodeNames[address]
             // The peer's latest advert in any group: its state there and its priority.
-            let view = core.vips.lazy.compactMap { g in g.election.peers.first { $0.name == name } }.first
+            let view = core.vips.lazy.compactMap { g in g.election.peers.first { $0.address == address } }.first
             var state: String?
             if let view {
                 state = !view.isAlive(at: now) ? "UNREACHABLE"
@@ -63,7 +66,8 @@ extension Agent {
                         authFailures: core.intake.count(.authFailures), malformed: core.intake.count(.malformed),
                         replays: core.intake.count(.replays),
                         garpsSent: garpsSent.values.reduce(0, +),
-                        transitions: drivers.reduce(0) { $0 + $1.transitions })
+                        transitions: drivers.reduce(0) { $0 + $1.transitions },
+                        evidenceSaves: drivers.reduce(0) { $0 + $1.election.evidenceSaves })
     }
 
     func dropCounts() -> [String: UInt64] {

@@ -1,0 +1,154 @@
+import BasicTypes
+import ElectionProtocol
+
+/// The node's datagrams: one per peer per send interval carrying every group (wire format v2),
+/// and what a received one does: the groups' elections, the peers' restarts, the conflicts.
+extension NodeCore {
+    // MARK: - Receiving
+
+    mutating func received(_ bytes: [UInt8], from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
+        switch intake.admit(bytes, from: source) {
+        case .failure(let reason):
+            out.append(.dropped(reason, from: source))
+            out.log(.debug, "dropped a datagram from \(source): \(reason.rawValue)")
+            refused(reason, from: source, now, &out)
+        case .success(let (datagram, newEpoch)):
+            conflicts.authenticated(source)
+            conflicts.resolved(.oldVersion, peer: source)
+            if newEpoch, lastHeard[source] != nil {
+                out.log(.info, "\(datagram.nodeName) (\(source)) restarted: its new epoch answered our challenge")
+            }
+            lastHeard[source] = now
+            checkName(datagram.nodeName, of: source, now, &out)
+            nodeNames[source] = datagram.nodeName
+            guard started else { return }
+            answerIfUnheard(datagram, from: source, now, &out)
+            deliver(datagram, from: source, now, &out)
+        }
+    }
+
+    private mutating func deliver(_ d: Datagram, from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
+        let me = identity.address
+        var digestMismatch: [String] = [], intervalMismatch: [String] = []
+        for g in d.groups {
+            if let i = vips.firstIndex(where: { $0.config.routerId == g.routerId }) {
+                let mine = vips[i].election.config
+                if g.serviceDigest != 0, g.serviceDigest != mine.serviceDigest, g.priority != 0 {
+                    digestMismatch.append("routerId \(g.routerId): another address than \(vips[i].config.cidr) (\(vips[i].name))")
+                }
+                if Int64(g.intervalMilliseconds) * 1_000_000 != mine.advertInterval {
+                    intervalMismatch.append("routerId \(g.routerId) every \(g.intervalMilliseconds)ms, \(vips[i].name) here every \(formatNanoseconds(mine.advertInterval))")
+                }
+                vips[i].driver.advertsReceived &+= 1
+                out.append(.advertReceived(group: vips[i].name))
+                let body = d.body(of: g, receiver: me)
+                perform(vips[i].driver.handle(.advertReceived(body), at: now), vip: i, now, &out)
+            } else if let gw = gateway, gw.config.routerId == g.routerId {
+                out.append(.advertReceived(group: GatewayGroup.name))
+                gatewayHandle(.advertReceived(d.body(of: g, inGateway: true, receiver: me)), now, &out)
+            }
+        }
+        let name = "\(d.nodeName) (\(source))"
+        note(.vipMismatch, digestMismatch, peer: source, "\(name) serves ", now, &out)
+        note(.intervalMismatch, intervalMismatch, peer: source, "\(name) advertises ", now, &out)
+    }
+
+    private mutating func note(_ kind: Conflict.Kind, _ findings: [String], peer: NodeAddress, _ prefix: String,
+                               _ now: Instant, _ out: inout Effects) {
+        guard !findings.isEmpty else {
+            if conflicts.active.contains(where: { $0.kind == kind && $0.peer == peer }) {
+                conflicts.resolved(kind, peer: peer)
+                out.append(.conflictsChanged)
+            }
+            return
+        }
+        raise(kind, peer: peer, prefix + findings.joined(separator: "; "), now, &out)
+    }
+
+    private mutating func raise(_ kind: Conflict.Kind, peer: NodeAddress, _ detail: String, _ now: Instant, _ out: inout Effects) {
+        let known = conflicts.active.contains { $0.kind == kind && $0.peer == peer }
+        if let line = conflicts.saw(kind, peer: peer, detail, at: now) { out.log(.warning, line) }
+        if !known { out.append(.conflictsChanged) }
+    }
+
+    /// A peer advertising with this node's name, or two peers sharing one.
+    private mutating func checkName(_ name: String, of source: NodeAddress, _ now: Instant, _ out: inout Effects) {
+        if name == identity.name {
+            raise(.duplicateName, peer: source, "\(source) advertises with this node's name \"\(name)\"", now, &out)
+        } else if let other = nodeNames.first(where: { $0.key != source && $0.value == name && lastHeard[$0.key].map { now - $0 < Conflict.lifetime } ?? false }) {
+            raise(.duplicateName, peer: source, "\(source) and \(other.key) both advertise as \"\(name)\"", now, &out)
+        }
+    }
+
+    private mutating func refused(_ reason: DropReason, from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
+        switch reason {
+        case .authFailure:
+            if conflicts.authFailed(source) {
+                raise(.authentication, peer: source,
+                      "adverts from \(source) fail authentication steadily: another key, or `insecure` on one side", now, &out)
+            }
+        case .oldVersion:
+            raise(.oldVersion, peer: source, "\(source) runs an older vip-agent (protocol v1): its adverts are ignored until it is upgraded",
+                  now, &out)
+        default:
+            break
+        }
+    }
+
+    /// A peer whose datagram says it has not heard this node for more than one and a half
+    /// intervals gets a datagram at once (at most twice an interval): loss costs it one advert,
+    /// not a failover.
+    private mutating func answerIfUnheard(_ d: Datagram, from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
+        let me = identity.address
+        let age = d.heard.first { $0.address == me }.map { Int64($0.ageMilliseconds) * 1_000_000 }
+        guard age.map({ $0 > sendInterval * 3 / 2 }) ?? intake.replay.isVerified(source) else { return }
+        if let last = answeredAt[source], now - last < sendInterval / 2 { return }
+        answeredAt[source] = now
+        sendDatagrams(now, to: [source], &out, scheduled: false)
+    }
+
+    // MARK: - Sending
+
+    /// Sends when a group asked to (its state changed) or the interval is up.
+    mutating func sendDue(_ now: Instant, _ out: inout Effects) {
+        guard started else { return }
+        guard out.advertise || nextSendAt.map({ now >= $0 }) ?? true else { return }
+        out.advertise = false
+        sendDatagrams(now, to: Array(settings.peers).sorted(), &out)
+    }
+
+    /// One datagram per peer with every group's advert. A scheduled send keeps the cadence and
+    /// counts as every group's advert; an answer to one peer does not.
+    mutating func sendDatagrams(_ now: Instant, to peers: [NodeAddress], _ out: inout Effects, scheduled: Bool = true) {
+        let heardPeers = Array(settings.peers).sorted().filter { lastHeard[$0] != nil }
+        let heard = heardPeers.map { Datagram.Heard(address: $0, ageMilliseconds: UInt16(saturatingMilliseconds: now - lastHeard[$0]!)) }
+        var bodies = vips.map { $0.election.advert(at: now) }
+        if let gw = gateway { bodies.append(gw.election.advert(at: now)) }
+        let groups = bodies.map { b -> Datagram.Group in
+            let index = b.view.flatMap { v in heardPeers.firstIndex(of: v.master) }.map(UInt8.init)
+            return Datagram.Group(routerId: b.routerId, priority: b.priority, flags: b.flags,
+                                  intervalMilliseconds: b.advertIntervalMilliseconds, masterIndex: index,
+                                  masterAgeMilliseconds: UInt16(saturatingMilliseconds: b.view?.age ?? 0),
+                                  serviceDigest: b.serviceDigest)
+        }
+        var datagrams: [OutgoingDatagram] = []
+        for peer in peers {
+            let (challenge, echo) = intake.exchange(for: peer)
+            sequence &+= 1
+            let d = Datagram(nodeName: identity.name, chassis: gateway?.chassis, nodeAddress: identity.address,
+                             epoch: settings.epoch, sequence: sequence, challenge: challenge, echo: echo,
+                             heard: heard, groups: groups)
+            datagrams.append(OutgoingDatagram(peer: peer, bytes: AdvertCodec.encode(d, key: key)))
+        }
+        guard !datagrams.isEmpty else { return }
+        let names = vips.map(\.name) + (gateway != nil ? [GatewayGroup.name] : [])
+        out.append(.send(datagrams, groups: scheduled ? names : []))
+        guard scheduled else { return }
+        for i in vips.indices {
+            vips[i].driver.markAdvertised(at: now)
+        }
+        gateway?.driver.markAdvertised(at: now)
+        let due = (nextSendAt ?? now) + sendInterval
+        nextSendAt = nextSendAt.map { now - $0 < sendInterval } ?? false && due > now ? due : now + sendInterval
+    }
+}
