@@ -4,7 +4,8 @@ public struct ExternalGatewayConfig: Sendable, Equatable {
     public var nb: [String]
     /// Client certificate and CA for `ssl:` remotes.
     public var tls: TLSFiles?
-    public var logicalRouterPort: String
+    /// The router ports whose `Gateway_Chassis` rows the one election orders (at least one).
+    public var logicalRouterPorts: [String]
     /// `auto`: `external_ids:system-id` of the local Open_vSwitch database.
     public var chassis: String
     public var routerId: UInt8
@@ -17,18 +18,21 @@ public struct ExternalGatewayConfig: Sendable, Equatable {
     public var advertInterval: Duration
     public var preempt: Bool
 
+    /// The first router port (the only one with the `logicalRouterPort` shorthand).
+    public var logicalRouterPort: String { logicalRouterPorts.first ?? Self.defaultLogicalRouterPort }
+
     public static let defaultLogicalRouterPort = "ovn-cluster-external"
     public static let autoChassis = "auto"
 
     public init(nb: [String], tls: TLSFiles? = nil,
-                logicalRouterPort: String = ExternalGatewayConfig.defaultLogicalRouterPort,
+                logicalRouterPorts: [String] = [ExternalGatewayConfig.defaultLogicalRouterPort],
                 chassis: String = ExternalGatewayConfig.autoChassis, routerId: UInt8,
                 priority: UInt8 = 100, nic: String? = nil, checks: [String] = [],
                 minHoldTime: Duration = .seconds(5), advertInterval: Duration = .milliseconds(100),
                 preempt: Bool = true) {
         self.nb = nb
         self.tls = tls
-        self.logicalRouterPort = logicalRouterPort
+        self.logicalRouterPorts = logicalRouterPorts
         self.chassis = chassis
         self.routerId = routerId
         self.priority = priority

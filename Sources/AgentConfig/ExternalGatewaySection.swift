@@ -3,8 +3,8 @@ import Yams
 
 /// `externalGateway:` — Kube-OVN centralized external-gateway failover.
 enum ExternalGatewaySection {
-    static let keys = ["nb", "tls", "logicalRouterPort", "chassis", "routerId", "priority", "nic",
-                       "checks", "minHoldTime", "advertInterval", "preempt"]
+    static let keys = ["nb", "tls", "logicalRouterPort", "logicalRouterPorts", "chassis", "routerId",
+                       "priority", "nic", "checks", "minHoldTime", "advertInterval", "preempt"]
     static let tlsKeys = ["caFile", "certFile", "keyFile"]
 
     static func decode(_ r: MappingReader, context: DecodeContext) -> ExternalGatewayConfig {
@@ -24,8 +24,7 @@ enum ExternalGatewaySection {
         if !r.has("tls"), let ssl = nb.firstIndex(where: { $0.hasPrefix("ssl:") }) {
             diag.report(r.path("tls"), "required for ssl: remotes (\(nb[ssl])); give caFile, certFile and keyFile")
         }
-        let logicalRouterPort = r.string("logicalRouterPort") ?? ExternalGatewayConfig.defaultLogicalRouterPort
-        if logicalRouterPort.isEmpty { diag.report(r.path("logicalRouterPort"), "must not be empty") }
+        let logicalRouterPorts = ExternalGatewayRouterPorts.decode(r, diag: diag)
         let chassis = r.string("chassis") ?? ExternalGatewayConfig.autoChassis
         if chassis.isEmpty { diag.report(r.path("chassis"), "must not be empty (auto: the local system-id)") }
         let nic = r.string("nic")
@@ -33,7 +32,7 @@ enum ExternalGatewaySection {
             diag.report(r.path("nic"), problem)
         }
         return ExternalGatewayConfig(
-            nb: nb, tls: tls, logicalRouterPort: logicalRouterPort, chassis: chassis,
+            nb: nb, tls: tls, logicalRouterPorts: logicalRouterPorts, chassis: chassis,
             routerId: UInt8(r.int("routerId", in: 1...255, required: true) ?? 1),
             priority: UInt8(r.int("priority", in: 1...254) ?? 100),
             nic: nic,

@@ -48,6 +48,23 @@ public enum FieldRules {
         return nil
     }
 
+    /// Longest OVN logical router port name accepted: a Kubernetes object name's limit. Kube-OVN
+    /// names the port `<vpc>-<external subnet>`; anything longer is a paste error.
+    public static let maxRouterPortNameLength = 253
+
+    /// A `Logical_Router_Port` name as Kube-OVN makes them (`ovn-cluster-external`).
+    public static func routerPortNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        let length = name.utf8.count
+        if length > maxRouterPortNameLength {
+            return "\"\(name.prefix(40))…\" is \(length) characters; at most \(maxRouterPortNameLength) allowed"
+        }
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            return "\"\(name)\" contains whitespace; router port names cannot"
+        }
+        return nil
+    }
+
     /// Parses `10.77.0.100/24` or `fd00::100/64`.
     public static func parseCIDR(_ text: String) -> Result<(IPAddress, UInt8), ConfigFieldError> {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)

@@ -3,7 +3,8 @@ import Logging
 import OVSDB
 import StatusProtocol
 
-/// Keeps the `Gateway_Chassis` priorities of the router port in the order the election wants.
+/// Keeps the `Gateway_Chassis` priorities of the router ports in the order the election wants: one
+/// election, every configured port (`logicalRouterPorts`) ranked the same way, over one connection.
 ///
 /// Only the group master writes. The northbound rows are monitored, so a change by anyone else (the
 /// controller re-creating rows after a restart, an operator, a racing agent) is seen at once and the
@@ -15,29 +16,18 @@ public actor GatewayReconciler {
     let logger: Logger
 
     var client: OVSDBClient?
-    var store: GatewayChassisStore?
     var events: AsyncStream<ReconcilerEvent>.Continuation?
     var eventLoop: Task<Void, Never>?
     var retryTimer: Task<Void, Never>?
-    var retryDelay: Duration
 
     var isMaster = false
     var ranking: [GatewayMember] = []
     var nbState: OVSDBConnectionState = .idle
     var snapshotSeen = false
-    var view: GatewayPortView?
-    /// Bumped on every replica change, so a write's reply never overwrites fresher rows.
-    var viewGeneration = 0
-    /// The order we last wrote or found in place as the master, and when we last changed it.
-    var lastOrder: [String]?
-    var lastReorderAt: ContinuousClock.Instant?
-    var lastWrite: Date?
-    var lastWriteResult: String?
-    var missingReported: [String] = []
+    /// One entry per configured router port, in configured order (never added to or removed from).
+    var ports: [GatewayPortState]
     var writing = false
     var dirty = false
-    /// Whether `options:nat-addresses` was ensured on this connection (GatewayReconciler+NATAddresses).
-    var natAddressesEnsured = false
     public internal(set) var counters = GatewayWriteCounters()
     var writeObserver: (@Sendable (GatewayWriteOutcome) -> Void)?
     var statusObserver: (@Sendable (GatewayStatus) -> Void)?
@@ -45,7 +35,7 @@ public actor GatewayReconciler {
     public init(config: GatewaySettings, logger: Logger) {
         self.settings = config
         self.logger = logger
-        self.retryDelay = config.conflictRetryDelay
+        self.ports = config.logicalRouterPorts.map { GatewayPortState(name: $0, retryDelay: config.conflictRetryDelay) }
     }
 
     /// Connects to the northbound database and starts following it. Returns at once: an unreachable
@@ -56,14 +46,13 @@ public actor GatewayReconciler {
                                  options: settings.clientOptions)
         let (stream, sink) = AsyncStream<ReconcilerEvent>.makeStream()
         self.client = client
-        self.store = GatewayChassisStore(client: client, logicalRouterPort: settings.logicalRouterPort)
         self.events = sink
         eventLoop = Task { for await event in stream { self.handle(event) } }
         await client.onStateChange { sink.yield(.connection($0)) }
-        let port = settings.logicalRouterPort
+        let names = settings.logicalRouterPorts
         _ = try? await client.monitor(database: GatewayChassisStore.database,
                                       tables: GatewayChassisStore.monitoredTables) { snapshot in
-            sink.yield(.rows(GatewayPortView.read(port: port, from: snapshot)))
+            sink.yield(.rows(names.map { GatewayPortView.read(port: $0, from: snapshot) }))
         }
         Task {
             do { try await client.connect() } catch {
@@ -84,14 +73,15 @@ public actor GatewayReconciler {
         eventLoop = nil
         await client?.close()
         client = nil
-        store = nil
         nbState = .idle
     }
 
     /// The agent's election result: whether this node masters the gateway group, and the members in order
     /// of merit (the master first). Called on every change.
     public func update(isMaster: Bool, ranking: [GatewayMember]) {
-        if isMaster && !self.isMaster { lastOrder = nil }
+        if isMaster && !self.isMaster {
+            for index in ports.indices { ports[index].lastOrder = nil }
+        }
         self.isMaster = isMaster
         self.ranking = ranking
         reconcile()
@@ -118,17 +108,20 @@ public actor GatewayReconciler {
         switch event {
         case .connection(let state):
             nbState = state
-            if !state.isConnected { natAddressesEnsured = false }
-            if !state.isConnected { logger.warning("OVN northbound database down", metadata: ["state": "\(state)"]) }
-        case .rows(let view):
-            snapshotSeen = true
-            if view == nil && self.view != nil {
-                logger.warning("logical router port not found in the northbound database",
-                               metadata: ["lrp": "\(settings.logicalRouterPort)"])
+            if !state.isConnected {
+                for index in ports.indices { ports[index].natAddressesEnsured = false }
+                logger.warning("OVN northbound database down", metadata: ["state": "\(state)"])
             }
-            if self.view == nil { natAddressesEnsured = false }
-            self.view = view
-            viewGeneration += 1
+        case .rows(let views):
+            for (index, view) in zip(ports.indices, views) {
+                let had = ports[index].view != nil
+                ports[index].take(view)
+                if view == nil && (had || !snapshotSeen) {
+                    logger.warning("logical router port not found in the northbound database",
+                                   metadata: ["lrp": "\(ports[index].name)"])
+                }
+            }
+            snapshotSeen = true
         case .retry:
             retryTimer = nil
         }
@@ -140,6 +133,7 @@ public actor GatewayReconciler {
 /// What the reconciler reacts to, delivered in order through one stream.
 enum ReconcilerEvent: Sendable {
     case connection(OVSDBConnectionState)
-    case rows(GatewayPortView?)
+    /// Every configured port's rows (nil: no such port), in configured order.
+    case rows([GatewayPortView?])
     case retry
 }

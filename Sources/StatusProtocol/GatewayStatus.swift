@@ -12,10 +12,12 @@ public struct GatewayStatus: Codable, Equatable, Sendable {
     public var lastWrite: String?
     public var lastWriteResult: String?
     public var members: [GatewayMember]
+    /// Every configured router port, in configured order (the first is the one the fields above describe).
+    public var ports: [GatewayPortStatus]
 
     public init(routerId: Int, state: String, activeChassis: String? = nil, nbConnected: Bool,
                 nbDetail: String, lastWrite: String? = nil, lastWriteResult: String? = nil,
-                members: [GatewayMember] = []) {
+                members: [GatewayMember] = [], ports: [GatewayPortStatus] = []) {
         self.routerId = routerId
         self.state = state
         self.activeChassis = activeChassis
@@ -24,10 +26,25 @@ public struct GatewayStatus: Codable, Equatable, Sendable {
         self.lastWrite = lastWrite
         self.lastWriteResult = lastWriteResult
         self.members = members
+        self.ports = ports
     }
 
     private enum CodingKeys: String, CodingKey {
-        case routerId, state, activeChassis, nbConnected, nbDetail, lastWrite, lastWriteResult, members
+        case routerId, state, activeChassis, nbConnected, nbDetail, lastWrite, lastWriteResult, members, ports
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        routerId = try c.decode(Int.self, forKey: .routerId)
+        state = try c.decode(String.self, forKey: .state)
+        activeChassis = try c.decodeIfPresent(String.self, forKey: .activeChassis)
+        nbConnected = try c.decode(Bool.self, forKey: .nbConnected)
+        nbDetail = try c.decode(String.self, forKey: .nbDetail)
+        lastWrite = try c.decodeIfPresent(String.self, forKey: .lastWrite)
+        lastWriteResult = try c.decodeIfPresent(String.self, forKey: .lastWriteResult)
+        members = try c.decode([GatewayMember].self, forKey: .members)
+        // Absent from agents that managed one port only.
+        ports = try c.decodeIfPresent([GatewayPortStatus].self, forKey: .ports) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,6 +57,7 @@ public struct GatewayStatus: Codable, Equatable, Sendable {
         try c.encode(lastWrite, forKey: .lastWrite)
         try c.encode(lastWriteResult, forKey: .lastWriteResult)
         try c.encode(members, forKey: .members)
+        try c.encode(ports, forKey: .ports)
     }
 }
 

@@ -85,7 +85,25 @@ public enum StatusFormatter {
                        member.rowPriority.map(String.init) ?? "-"])
         }
         let header = lines.map { TextTable.sanitize($0).trimmingTrailingSpaces() }.joined(separator: "\n")
-        return header + (gateway.members.isEmpty ? "" : "\n" + table.render(indent: "  "))
+        var parts = [header]
+        if !gateway.members.isEmpty { parts.append(table.render(indent: "  ")) }
+        if !gateway.ports.isEmpty { parts.append(gatewayPortTable(gateway.ports, now: now)) }
+        return parts.joined(separator: "\n")
+    }
+
+    /// One line per router port: its active chassis, its order, the last write and what is wrong.
+    static func gatewayPortTable(_ ports: [GatewayPortStatus], now: Date?) -> String {
+        var table = TextTable(["ROUTER PORT", "ACTIVE", "ORDER", "LAST WRITE", "DETAIL"])
+        for port in ports {
+            let order = port.gatewayChassis.map { "\($0.chassis) \($0.priority)" }.joined(separator: " > ")
+            // "ok: <order>" repeats the ORDER column: "ok" says it.
+            let result = port.lastWriteResult.map { $0.hasPrefix("ok:") ? "ok" : $0 } ?? ""
+            let lastWrite = port.lastWrite.map { "\(timeCell($0, now: now)) \(result)" }
+            let detail = port.found == false ? "not found" : port.detail
+            table.add([port.name, port.activeChassis ?? "-", order.isEmpty ? "-" : order, lastWrite ?? "-",
+                       detail.isEmpty ? "-" : detail])
+        }
+        return table.render(indent: "  ")
     }
 
     static func hostProblemSection(_ problems: [HostProblemStatus]) -> String {

@@ -63,7 +63,7 @@ final class ContractExampleTests: XCTestCase {
                                                    socketGroup: "root", metrics: "127.0.0.1:9450"))
         XCTAssertEqual(config.externalGateway, ExternalGatewayConfig(
             nb: ["tcp:192.168.0.2:6641", "tcp:192.168.0.3:6641", "tcp:192.168.0.4:6641"], tls: nil,
-            logicalRouterPort: "ovn-cluster-external", chassis: "auto", routerId: 60, priority: 150,
+            logicalRouterPorts: ["ovn-cluster-external"], chassis: "auto", routerId: 60, priority: 150,
             nic: "enp8s0", checks: ["uplink"], minHoldTime: .seconds(5),
             advertInterval: .milliseconds(100), preempt: true))
     }

@@ -48,7 +48,7 @@ final class DefaultsTests: XCTestCase {
         """))
         XCTAssertEqual(config.vips, [])
         XCTAssertEqual(config.externalGateway, ExternalGatewayConfig(
-            nb: ["unix:/var/run/ovn/ovnnb_db.sock"], tls: nil, logicalRouterPort: "ovn-cluster-external",
+            nb: ["unix:/var/run/ovn/ovnnb_db.sock"], tls: nil, logicalRouterPorts: ["ovn-cluster-external"],
             chassis: "auto", routerId: 60, priority: 100, nic: nil, checks: [], minHoldTime: .seconds(5),
             advertInterval: .milliseconds(100), preempt: true))
     }

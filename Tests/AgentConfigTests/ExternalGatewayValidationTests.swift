@@ -29,7 +29,7 @@ final class ExternalGatewayValidationTests: XCTestCase {
             nb: ["ssl:192.168.0.2:6641", "ssl:192.168.0.3:6641"],
             tls: TLSFiles(caFile: "/etc/vip-agent/ovn-ca.crt", certFile: "/etc/vip-agent/ovn.crt",
                           keyFile: "/etc/vip-agent/ovn.key"),
-            logicalRouterPort: "lrp-ext", chassis: "5d1c3b6e-chassis", routerId: 60, priority: 200,
+            logicalRouterPorts: ["lrp-ext"], chassis: "5d1c3b6e-chassis", routerId: 60, priority: 200,
             nic: "enp8s0", checks: ["uplink"], minHoldTime: .seconds(10), advertInterval: .milliseconds(200),
             preempt: false))
     }

@@ -23,6 +23,12 @@ final class GatewayFailoverTests: XCTestCase {
         try nbctl("lr-add ovn-cluster")
         try nbctl("lrp-add ovn-cluster \(lrp) 00:00:00:00:00:01 10.4.19.254/24")
         try createGatewayRows()
+        try configureAgents()
+    }
+
+    /// The three agents' configurations; `portsLine` names the router ports (default: none, the
+    /// default VPC's port).
+    private func configureAgents(portsLine: String = "") throws {
         for (i, priority) in [(1, 150), (2, 140), (3, 130)] {
             let extra = """
                 healthChecks:
@@ -39,6 +45,7 @@ final class GatewayFailoverTests: XCTestCase {
                   priority: \(priority)
                   checks: [uplink]
                   minHoldTime: 1s
+                  \(portsLine)
                 """
             try lab.configure(i, priority: priority, extra: extra)
         }
@@ -83,14 +90,15 @@ final class GatewayFailoverTests: XCTestCase {
         return r.output
     }
 
-    private func createGatewayRows() throws {
+    private func createGatewayRows(port: String? = nil) throws {
         for (index, chassis) in ["chassis-m1", "chassis-m2", "chassis-m3"].enumerated() {
-            try nbctl("lrp-set-gateway-chassis \(lrp) \(chassis) \(100 - index)")
+            try nbctl("lrp-set-gateway-chassis \(port ?? lrp) \(chassis) \(100 - index)")
         }
     }
 
     /// Chassis names as `ovn-nbctl lrp-get-gateway-chassis` lists them (highest priority first).
-    private func order() -> [String] {
+    private func order(_ port: String? = nil) -> [String] {
+        let lrp = port ?? self.lrp
         let out = (try? nbctl("lrp-get-gateway-chassis \(lrp)")) ?? ""
         return out.split(separator: "\n").compactMap { line in
             line.split(separator: " ").first.map { String($0.dropFirst(lrp.count + 1)) }
@@ -135,5 +143,43 @@ final class GatewayFailoverTests: XCTestCase {
         XCTAssertNotNil(waitFor(2) { gatewayJSON(1)?["activeChassis"] as? String == "chassis-m1" }, "\(gatewayJSON(1) ?? [:])")
         let status = gatewayJSON(1)
         XCTAssertEqual((status?["members"] as? [[String: Any]])?.count, 3)
+    }
+
+    func testTwoRouterPortsMoveTogetherAndAreBothReported() throws {
+        // A tenant VPC with its own gateway port, next to the default VPC's (Kube-OVN: <vpc>-<subnet>).
+        let tenant = "shalb-demo-ext-cloud"
+        try nbctl("lr-add shalb-demo")
+        try nbctl("lrp-add shalb-demo \(tenant) 00:00:00:00:00:02 10.5.0.254/24")
+        try createGatewayRows(port: tenant)
+        try configureAgents(portsLine: "logicalRouterPorts: [\(lrp), \(tenant)]")
+        for i in 1...3 { try lab.start(i) }
+        XCTAssertNotNil(waitFor(10) { gatewayJSON(1)?["state"] as? String == "MASTER" }, "m1 masters the gateway group")
+        XCTAssertEqual(order().first, "chassis-m1")
+        XCTAssertEqual(order(tenant).first, "chassis-m1")
+
+        // One election change (m1's uplink fails): both ports get the same new order.
+        FileManager.default.createFile(atPath: lab.dir.appendingPathComponent("uplink-down-m1").path, contents: nil)
+        let moved = waitFor(2 * 0.2 + 1 + 1) { order().first == "chassis-m2" && order(tenant).first == "chassis-m2" }
+        XCTAssertNotNil(moved, "orders: \(order()) / \(order(tenant))")
+        print("both router ports moved to chassis-m2 after \(moved.map { String(format: "%.2fs", $0) } ?? "-")")
+        XCTAssertEqual(order(), order(tenant))
+        XCTAssertEqual(order(), ["chassis-m2", "chassis-m3", "chassis-m1"])
+
+        // Every node's status lists both ports with their active chassis (read back through the monitor).
+        let listed = waitFor(3) {
+            (1...3).allSatisfy { i in
+                let ports = gatewayJSON(i)?["ports"] as? [[String: Any]] ?? []
+                return ports.map { $0["name"] as? String } == [lrp, tenant]
+                    && ports.allSatisfy { $0["activeChassis"] as? String == "chassis-m2" && $0["found"] as? Bool == true }
+            }
+        }
+        XCTAssertNotNil(listed, "\(gatewayJSON(2) ?? [:])")
+        XCTAssertEqual(gatewayJSON(2)?["activeChassis"] as? String, "chassis-m2", "the single-port field stays: the first port")
+        let table = lab.vipctl(2, "status").output
+        print(table)
+        XCTAssertTrue(table.contains("ROUTER PORT"), table)
+        for port in [lrp, tenant] {
+            XCTAssertTrue(table.split(separator: "\n").contains { $0.hasPrefix("  \(port)  chassis-m2") }, table)
+        }
     }
 }

@@ -43,7 +43,14 @@ enum Fixtures {
                                    nbConnected: true, nbDetail: "tcp:192.168.0.2:6641",
                                    lastWrite: "2026-11-22T18:00:01Z", lastWriteResult: "ok",
                                    members: [GatewayMember(node: "m1", chassis: "chassis-m1", healthy: true,
-                                                           rowPriority: 150)]))
+                                                           rowPriority: 150)],
+                                   ports: [GatewayPortStatus(name: "ovn-cluster-external", found: true,
+                                                             activeChassis: "chassis-m1",
+                                                             gatewayChassis: [GatewayChassisPriority(chassis: "chassis-m1", priority: 150)],
+                                                             natAddressPorts: ["external-ovn-cluster"],
+                                                             lastWrite: "2026-11-22T18:00:01Z", lastWriteResult: "ok"),
+                                           GatewayPortStatus(name: "shalb-demo-ext-cloud", found: false,
+                                                             detail: "Logical_Router_Port \"shalb-demo-ext-cloud\" not found")]))
     }
 
     /// Every key path of a JSON value: "vips[].master.node", with arrays collapsed to "[]".

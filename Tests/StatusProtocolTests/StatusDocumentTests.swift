@@ -35,7 +35,11 @@ final class StatusDocumentTests: XCTestCase {
             "gateway.routerId", "gateway.state", "gateway.activeChassis", "gateway.nbConnected",
             "gateway.nbDetail", "gateway.lastWrite", "gateway.lastWriteResult", "gateway.members",
             "gateway.members[].node", "gateway.members[].chassis", "gateway.members[].healthy",
-            "gateway.members[].rowPriority",
+            "gateway.members[].rowPriority", "gateway.ports", "gateway.ports[].name", "gateway.ports[].found",
+            "gateway.ports[].activeChassis", "gateway.ports[].gatewayChassis",
+            "gateway.ports[].gatewayChassis[].chassis", "gateway.ports[].gatewayChassis[].priority",
+            "gateway.ports[].natAddressPorts", "gateway.ports[].lastWrite", "gateway.ports[].lastWriteResult",
+            "gateway.ports[].detail",
         ])
         XCTAssertEqual(keys.subtracting(gatewayKeys), contractKeys.union(extras))
     }
@@ -50,6 +54,15 @@ final class StatusDocumentTests: XCTestCase {
         let table = StatusFormatter.table(doc)
         XCTAssertTrue(table.contains("HOST PROBLEMS\n  duplicateAddress: 10.77.0.11/24 is on eno1 and on br-ext-cloud"), table)
         XCTAssertFalse(StatusFormatter.table(Fixtures.fullDocument()).contains("HOST PROBLEMS"))
+    }
+
+    func testAGatewayWithoutPortsFromAnOlderAgentStillDecodes() throws {
+        let text = #"{"node":"m1","version":"1","gateway":{"routerId":60,"state":"MASTER","activeChassis":"c1","nbConnected":true,"nbDetail":"connected","lastWrite":null,"lastWriteResult":null,"members":[]}}"#
+        let gateway = try XCTUnwrap(JSONDecoder().decode(StatusDocument.self, from: Data(text.utf8)).gateway)
+        XCTAssertEqual(gateway.activeChassis, "c1")
+        XCTAssertEqual(gateway.ports, [])
+        XCTAssertTrue(StatusFormatter.table(StatusDocument(node: "m1", version: "1", gateway: gateway))
+                        .contains("active chassis c1"))
     }
 
     func testUnknownOptionalsEncodeAsNullNotMissing() throws {

@@ -42,6 +42,30 @@ final class StatusFormatterTests: XCTestCase {
         }
     }
 
+    func testGatewayShowsEveryRouterPort() throws {
+        let lines = StatusFormatter.table(Fixtures.fullDocument()).split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  ROUTER PORT") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines[header].split(separator: " ", omittingEmptySubsequences: true).prefix(3),
+                       ["ROUTER", "PORT", "ACTIVE"])
+        let first = lines[header + 1]
+        XCTAssertTrue(first.hasPrefix("  ovn-cluster-external  chassis-m1"), first)
+        XCTAssertTrue(first.contains("chassis-m1 150"), first)
+        XCTAssertTrue(first.contains("2026-11-22T18:00:01Z ok"), first)
+        let second = lines[header + 2]
+        XCTAssertTrue(second.hasPrefix("  shalb-demo-ext-cloud  -"), second)
+        XCTAssertTrue(second.hasSuffix("not found"), second)
+
+        // The port's result without the order it repeats; a failure in full.
+        var doc = Fixtures.fullDocument()
+        doc.gateway?.ports[0].lastWriteResult = "ok: chassis-m1 > chassis-m2"
+        doc.gateway?.ports[1].lastWrite = "2026-11-22T18:00:02Z"
+        doc.gateway?.ports[1].lastWriteResult = "failed: timed out"
+        let table = StatusFormatter.table(doc)
+        XCTAssertTrue(table.contains("2026-11-22T18:00:01Z ok  "), table)
+        XCTAssertFalse(table.contains("ok: chassis-m1 > chassis-m2"), table)
+        XCTAssertTrue(table.contains("2026-11-22T18:00:02Z failed: timed out"), table)
+    }
+
     func testControlCharactersCannotBreakTheTable() {
         var doc = Fixtures.fullDocument()
         doc.vips[0].reason = "evil\n\u{1B}[2Jreason"

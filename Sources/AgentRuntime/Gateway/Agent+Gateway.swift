@@ -12,7 +12,7 @@ extension Agent {
         let remotes = (try? config.nb.flatMap { try OVSDBRemote.parseList($0) }) ?? []
         let settings = GatewaySettings(
             remotes: remotes, tls: config.tls.map { OVSDBTLS(caFile: $0.caFile, certFile: $0.certFile, keyFile: $0.keyFile) },
-            logicalRouterPort: config.logicalRouterPort, ownChassis: group.chassis,
+            logicalRouterPorts: config.logicalRouterPorts, ownChassis: group.chassis,
             minHoldTime: config.minHoldTime, routerId: Int(config.routerId))
         let link = GatewayLink(settings: settings, logger: logger)
         gatewayLink = link
@@ -27,15 +27,16 @@ extension Agent {
                 bound.value.observers.changed()
             }
         }
-        logger.info("gateway group \(config.routerId): chassis \(group.chassis) on \(config.logicalRouterPort), NB \(config.nb.joined(separator: ","))")
+        logger.info("gateway group \(config.routerId): chassis \(group.chassis) on \(config.logicalRouterPorts.joined(separator: ", ")), NB \(config.nb.joined(separator: ","))")
     }
 
     /// The gateway block of the status document: the NB side from the reconciler, the election
     /// side from the core.
     func gatewayStatus() -> GatewayStatus? {
         guard let gateway = core.gateway else { return nil }
-        var status = gatewayLink?.status ?? GatewayStatus(routerId: Int(gateway.config.routerId), state: "",
-                                                          nbConnected: false, nbDetail: "not connected yet")
+        var status = gatewayLink?.status ?? GatewayStatus(
+            routerId: Int(gateway.config.routerId), state: "", nbConnected: false, nbDetail: "not connected yet",
+            ports: gateway.config.logicalRouterPorts.map { GatewayPortStatus(name: $0) })
         status.state = gateway.election.state.rawValue
         return status
     }
