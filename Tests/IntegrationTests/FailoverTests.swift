@@ -184,18 +184,20 @@ final class FailoverTests: XCTestCase {
         try portCutFailsOverAndTheClientFollows()
     }
 
-    /// Datagrams from a peer's address that are garbage, truncated, oversized, forged (bad MAC)
-    /// or replayed (a valid MAC, an old epoch) are counted by reason and change nothing.
+    /// Datagrams from a peer's address that are garbage, truncated, oversized, forged (bad MAC),
+    /// replayed (a valid MAC, an epoch whose challenge was never answered), spoofed (another
+    /// node's address inside) or of the old protocol are counted by reason and change nothing.
     func testHostileDatagramsAreCountedAndChangeNothing() throws {
         try startAll()
         let sender = """
             import hashlib, hmac, os, socket, struct, time
             key = open("\(lab.dir.path)/auth.key", "rb").read().rstrip()
-            def advert(epoch, sequence, mac_key):
+            def advert(epoch, sequence, mac_key, address=bytes([10, 77, 0, 13]), version=2):
+                # Wire format v2 (docs/protocol.md): one group, routerId 51, priority 254, MASTER.
                 name = b"m3"
-                body = b"VIPA" + bytes([1, 51, 254, 0b11]) + struct.pack(">H", 100) + bytes([4, len(name)])
-                body += struct.pack(">QQ", epoch, sequence) + bytes(10) + b"\\xff\\xff" + bytes([10, 77, 0, 13])
-                body += name + bytes(64 - len(name)) + bytes(4)
+                body = b"VIPA" + bytes([version, 4, len(name), 0]) + struct.pack(">QQQQ", epoch, sequence, 5, 0x1234)
+                body += bytes(10) + b"\\xff\\xff" + address + bytes([0, 1, 0, 0]) + name
+                body += bytes([51, 254, 0b11, 255]) + struct.pack(">HHI", 100, 0, 0)
                 return body + hmac.new(mac_key, body, hashlib.sha256).digest()
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind(("10.77.0.13", 0))
@@ -213,6 +215,10 @@ final class FailoverTests: XCTestCase {
             for n in range(20):
                 pace()
                 s.sendto(advert(1, 200 + n, key), to)                     # replayed: an epoch m3 left long ago
+            for n in range(5):
+                s.sendto(advert(2, 300 + n, key, address=bytes([10, 77, 0, 12])), to)  # m2's address, from m3
+            for n in range(5):
+                s.sendto(advert(3, 400 + n, key, version=1), to)          # the old protocol
             """
         try Data(sender.utf8).write(to: lab.dir.appendingPathComponent("hostile.py"))
         let sent = lab.ns("m3", "python3 \(lab.dir.path)/hostile.py")
@@ -223,7 +229,10 @@ final class FailoverTests: XCTestCase {
         let counters = try XCTUnwrap(document["counters"] as? [String: Any], status)
         XCTAssertGreaterThanOrEqual(counters["malformed"] as? Int ?? 0, 150, "\(counters)")
         XCTAssertEqual(counters["authFailures"] as? Int, 20, "\(counters)")
-        XCTAssertEqual(counters["replays"] as? Int, 20, "\(counters)")
+        let drops = try XCTUnwrap(document["drops"] as? [String: Any], status)
+        XCTAssertEqual(drops["unverified_epoch"] as? Int, 20, "an epoch that never answered m1's challenge: \(drops)")
+        XCTAssertEqual(drops["address_mismatch"] as? Int, 5, "\(drops)")
+        XCTAssertEqual(drops["old_version"] as? Int, 5, "\(drops)")
         let vip = try XCTUnwrap((document["vips"] as? [[String: Any]])?.first)
         XCTAssertEqual(vip["state"] as? String, "MASTER", "the forged MASTER adverts of priority 254 changed nothing")
         XCTAssertEqual(lab.holders(), [1])

@@ -255,5 +255,26 @@ final class ElectionV2SimulationTests: XCTestCase {
                              Double(r.saves) / hours))
             }
         }
+        // Detection of a real node loss: the master crashes at a random phase of its cycle.
+        for loss in [0.0, 0.20] {
+            var took: [Int64] = []
+            for seed in 1...200 as ClosedRange<UInt64> {
+                let sim = NodeSim(seed: seed)
+                for i in 0..<3 { sim.addNode(priority: UInt8(150 - 10 * i), count: 3) }
+                sim.startAll()
+                sim.run(for: 1_000 * ms)
+                sim.loss = loss
+                sim.run(for: Int64(seed * 37 % 1_000) * ms)
+                let cut = sim.now
+                sim.crash(0)
+                sim.run(for: 2_000 * ms)
+                if let t = sim.nodes.compactMap({ n in n.transitions.first { $0.time > cut && $0.to == .master }?.time }).min() {
+                    took.append(t - cut)
+                }
+            }
+            took.sort()
+            print(String(format: "| detection of a node loss at %.0f %% loss | median %.0f ms | max %.0f ms | %d crashes |", loss * 100,
+                         Double(took[took.count / 2]) / 1e6, Double(took.last ?? 0) / 1e6, took.count))
+        }
     }
 }

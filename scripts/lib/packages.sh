@@ -12,7 +12,7 @@ PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-
 PACKAGES_LAB=(iproute2 iputils-ping procps)
 PACKAGES_BENCH=(keepalived nftables gnuplot-nox valgrind)
 PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch
-               prometheus lintian tcpdump libcap2-bin util-linux)
+               prometheus lintian tcpdump libcap2-bin util-linux nftables faketime)
 # The Kubernetes schemas for the static pod check (offline: the package ships them).
 PYPI_TEST=("kubernetes-validate>=1.29")
 
