@@ -117,9 +117,15 @@ final class ElectionFaultTests: XCTestCase {
         let skew = sh("FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f -1h date +%s").output
         let behind = Double(Date().timeIntervalSince1970) - (Double(skew.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
         XCTAssertEqual(behind, 3_600, accuracy: 5, "faketime puts the clock an hour behind: \(skew)")
-        lab.agents[2] = try lab.spawn(
-            in: "m2", ["faketime", "-f", "-1h", Products.agent, "run", "--config", lab.dir.appendingPathComponent("m2.yaml").path],
-            log: lab.log(2), environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+        // The `faketime` wrapper runs the agent as its child: the test kills the agent itself at
+        // the end (by its configuration path) and never waits on the wrapper.
+        let config = lab.dir.appendingPathComponent("m2.yaml").path
+        let wrapper = try lab.spawn(in: "m2", ["faketime", "-f", "-1h", Products.agent, "run", "--config", config],
+                                    log: lab.log(2), environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+        defer {
+            sh("pkill -KILL -f -- '--config \(config)'")
+            if wrapper.isRunning { kill(wrapper.processIdentifier, SIGKILL) }
+        }
         // Believed by m1 and m3 within 3 intervals (give the process a second to start).
         XCTAssertNotNil(waitFor(3) {
             [1, 3].allSatisfy { i in
@@ -144,6 +150,12 @@ final class ElectionFaultTests: XCTestCase {
         XCTAssertEqual(drops?["replay"] as? Int ?? 0, 0, "the restart was not taken for a replay")
     }
 
+    /// The value of one series in a Prometheus exposition (-1: absent).
+    private func gauge(_ exposition: String, _ series: String) -> Double {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+    }
+
     private func isoHour(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         return String(f.string(from: date).prefix(13))
@@ -156,7 +168,10 @@ final class ElectionFaultTests: XCTestCase {
         let capture = lab.dir.appendingPathComponent("m1.pcap").path
         let dump = try lab.helper(in: "m3", ["tcpdump", "-i", "eth0", "-U", "-w", capture, "udp port 5450 and src host 10.77.0.11"],
                                   log: "tcpdump.log")
-        Thread.sleep(forTimeInterval: 2)
+        XCTAssertNotNil(waitFor(5) {
+            ((try? String(contentsOf: self.lab.dir.appendingPathComponent("tcpdump.log"), encoding: .utf8)) ?? "").contains("listening on")
+        }, "tcpdump started")
+        Thread.sleep(forTimeInterval: 3)
         kill(dump.processIdentifier, SIGINT)
         dump.waitUntilExit()
         for i in 1...3 { lab.stop(i) }
@@ -187,7 +202,7 @@ final class ElectionFaultTests: XCTestCase {
         let played = lab.ns("m1", "python3 \(lab.dir.path)/replay.py")
         XCTAssertEqual(played.status, 0, played.output)
         let count = Int(played.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        XCTAssertGreaterThan(count, 30, "2 s of m1's adverts to m3 were recorded")
+        XCTAssertGreaterThan(count, 20, "3 s of m1's adverts to m3 were recorded")
         Thread.sleep(forTimeInterval: 0.5)
         let m3 = try status(3)
         let drops = m3["drops"] as? [String: Any] ?? [:]
@@ -210,7 +225,7 @@ final class ElectionFaultTests: XCTestCase {
         XCTAssertNotNil(waitFor(1) { conflicts().contains { $0["kind"] as? String == "duplicateName" } }, "\(conflicts())")
         print("duplicate name named after \(String(format: "%.2f", Date().timeIntervalSince(t))) s: \(conflicts())")
         let metrics = lab.ns("m1", "python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:9450/metrics\").read().decode())'").output
-        XCTAssertTrue(metrics.contains("vip_agent_conflicts{kind=\"duplicateName\"} 1"), metrics)
+        XCTAssertGreaterThan(gauge(metrics, "vip_agent_conflicts{kind=\"duplicateName\"}"), 0, metrics)
         XCTAssertTrue(((try? String(contentsOfFile: lab.log(1), encoding: .utf8)) ?? "").contains("duplicateName"))
         XCTAssertEqual(lab.holders(), [1], "peers are told apart by address: the election is not confused")
 
@@ -224,7 +239,7 @@ final class ElectionFaultTests: XCTestCase {
         try lab.start(3)
         XCTAssertNotNil(waitFor(3) { conflicts().contains { $0["kind"] as? String == "authentication" } }, "\(conflicts())")
         let after = lab.ns("m1", "python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:9450/metrics\").read().decode())'").output
-        XCTAssertTrue(after.contains("vip_agent_conflicts{kind=\"authentication\"} 1"), after)
+        XCTAssertEqual(gauge(after, "vip_agent_conflicts{kind=\"authentication\"}"), 1, after)
         XCTAssertTrue(lab.vipctl(1, "status").output.contains("CONFLICTS"))
     }
 }

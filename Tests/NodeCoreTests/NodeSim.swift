@@ -225,6 +225,10 @@ final class NodeSim {
 
     /// The node's process is stopped (SIGSTOP) for `duration`, then continues: what arrived
     /// meanwhile is handled when it runs again, oldest first.
+    /// Whether some node is paused now, and when the last pause ends.
+    var anyPaused: Bool { pausedUntil.values.contains { $0 > now.nanoseconds } }
+    var pausesEnd: Instant { Instant(nanoseconds: pausedUntil.values.max() ?? 0) }
+
     func pause(_ i: Int, for duration: Int64) {
         pausedUntil[i] = now.nanoseconds + duration
         trace("\(nodes[i].name) paused for \(duration / ms)ms")

@@ -196,7 +196,9 @@ final class NodeSimulationTests: XCTestCase {
         var failure: String?
         var twoSince: Instant?, noneSince: Instant?
         func checkHolders() {
-            guard failure == nil, sim.partition == nil, sim.loss == 0 else { twoSince = nil; noneSince = nil; return }
+            guard failure == nil, sim.partition == nil, sim.loss == 0, sim.blocked.isEmpty, !sim.anyPaused else {
+                twoSince = nil; noneSince = nil; return
+            }
             let holders = sim.holders
             if holders.count > 1 {
                 let since = twoSince ?? sim.now
@@ -219,6 +221,8 @@ final class NodeSimulationTests: XCTestCase {
             if networkChaos {
                 sim.loss = rng.chance(0.5) ? 0 : Double(rng.int(1...30)) / 100
                 sim.partition = rng.chance(0.2) ? (0..<n).map { _ in rng.int(0...1) } : nil
+                // One-way links: a direction that delivers nothing.
+                sim.blocked = rng.chance(0.15) ? [NodeSim.Link(from: rng.int(0...(n - 1)), to: rng.int(0...(n - 1)))] : []
             }
             let i = rng.int(0...(n - 1))
             switch rng.int(0...11) {
@@ -228,6 +232,7 @@ final class NodeSimulationTests: XCTestCase {
             case 4: sim.setCheck(i, rng.chance(0.5) ? .healthy : .unhealthy)
             case 5: sim.nodes[i].refuseAdds.toggle()
             case 6: if sim.nodes[i].running { sim.crash(i) } else { sim.restart(i) }
+            case 7: if networkChaos && rng.chance(0.5) { sim.pause(i, for: Int64(rng.int(50...1_500)) * ms) }
             default: break
             }
             checkHolders()  // a crash or restart changes who could serve, between events
@@ -237,6 +242,8 @@ final class NodeSimulationTests: XCTestCase {
         // Calm: a whole network, hosts that accept the VIP, links up, checks as they are.
         sim.partition = nil
         sim.loss = 0
+        sim.blocked = []
+        if sim.anyPaused { sim.run(until: sim.pausesEnd) }
         for i in 0..<n {
             sim.nodes[i].refuseAdds = false
             if !sim.nodes[i].running && rng.chance(0.5) { sim.restart(i) }
