@@ -29,7 +29,7 @@ public final class ARPProbe: @unchecked Sendable {
         }
         lock.lock(); defer { lock.unlock() }
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        let mac = link.mac
+        let mac = try link.currentMAC(for: "sending ARP request", address: label)
         let sender = link.firstIPv4Address() ?? [0, 0, 0, 0]
         socket.drain()
         try link.send(operation: "sending ARP request", address: label) { l in
@@ -40,6 +40,33 @@ public final class ARPProbe: @unchecked Sendable {
             guard let frame = ARPFrame(ethernetFrame: bytes), frame.isReply(from: target) else { return nil }
             return frame.senderMAC
         }
+    }
+
+    /// An RFC 5227 probe for `address`: one "who has" with sender IP 0.0.0.0 (so no neighbour
+    /// learns anything from it), then every reply from `address` within `window`. Returns the
+    /// distinct sender MACs in the order they answered: the hosts that claim the address.
+    public func claimants(of address: [UInt8], window: Duration) throws -> [[UInt8]] {
+        let label = addressText(address)
+        guard address.count == 4 else {
+            throw AnnounceError(operation: "probing ARP", interface: interface, address: label,
+                                libraryError: "not an IPv4 address (\(address.count) bytes)")
+        }
+        lock.lock(); defer { lock.unlock() }
+        let deadline = ContinuousClock.now.advanced(by: window)
+        let mac = try link.currentMAC(for: "sending ARP probe", address: label)
+        socket.drain()
+        try link.send(operation: "sending ARP probe", address: label) { l in
+            LibnetLink.buildARP(l, destination: LibnetLink.broadcastMAC, operation: ARPFrame.request,
+                                senderMAC: mac, senderIP: [0, 0, 0, 0], targetMAC: [0, 0, 0, 0, 0, 0], targetIP: address)
+        }
+        var found: [[UInt8]] = []
+        _ = try socket.receive(until: deadline) { bytes -> Bool? in
+            guard let frame = ARPFrame(ethernetFrame: bytes), frame.isReply(from: address),
+                  !found.contains(frame.senderMAC) else { return nil }
+            found.append(frame.senderMAC)
+            return nil  // keep listening until the window closes
+        }
+        return found
     }
 
     public func close() {
