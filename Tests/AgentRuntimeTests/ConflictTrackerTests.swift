@@ -9,19 +9,35 @@ final class ConflictTrackerTests: XCTestCase {
     private let peerAddress: [UInt8] = [10, 0, 0, 2]
 
     func testOwnAndPeerAnswersNeverCount() {
-        let master = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: peer], holding: true, masterPeer: nil)
+        let master = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: true, masterPeer: nil)
         XCTAssertEqual(master.strangers(among: [me, peer]), [], "a peer answering while we are MASTER is a split brain, not a stray")
         XCTAssertEqual(master.strangers(among: [peer, stray]), [stray])
+        let twoFaced: [UInt8] = [2, 0, 0, 0, 0, 3]
+        let flux = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer, twoFaced]], holding: false, masterPeer: peerAddress)
+        XCTAssertEqual(flux.strangers(among: [twoFaced]), [], "a peer answering from both of its interfaces on the segment")
     }
 
     func testWhileAPeerIsMasterAnUnknownAnswerCountsOnlyIfThatPeerIsKnownHere() {
-        let known = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: peer], holding: false, masterPeer: peerAddress)
+        let known = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: false, masterPeer: peerAddress)
         XCTAssertEqual(known.strangers(among: [peer, stray]), [stray])
         let unknown = ConflictEvidence(ownMACs: [me], peerMACs: [:], holding: false, masterPeer: peerAddress)
         XCTAssertEqual(unknown.strangers(among: [stray]), [], "could be the master peer's MAC on this segment")
         let nobody = ConflictEvidence(ownMACs: [me], peerMACs: [:], holding: false, masterPeer: nil)
         XCTAssertEqual(nobody.strangers(among: [stray]), [stray], "no master: nobody may answer")
         XCTAssertEqual(known.strangers(among: [stray]), [], "the master peer did not answer with the MAC learnt: it may have changed")
+    }
+
+    func testOneProbeIsEnoughOnlyWhenNotHoldingAndThePeersAreAccountedFor() {
+        let other: [UInt8] = [10, 0, 0, 3]
+        let holding = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: true, masterPeer: nil)
+        XCTAssertFalse(holding.isCertain(among: [stray], peerCount: 1), "a hand-over may be in flight")
+        let allKnown = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: false, masterPeer: nil)
+        XCTAssertTrue(allKnown.isCertain(among: [stray], peerCount: 1))
+        let masterAnswered = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: false, masterPeer: peerAddress)
+        XCTAssertTrue(masterAnswered.isCertain(among: [peer, stray], peerCount: 2))
+        XCTAssertFalse(masterAnswered.isCertain(among: [stray], peerCount: 2), "the master did not answer with its known MAC")
+        let otherMaster = ConflictEvidence(ownMACs: [me], peerMACs: [peerAddress: [peer]], holding: false, masterPeer: other)
+        XCTAssertFalse(otherMaster.isCertain(among: [peer, stray], peerCount: 2), "the master's MAC is unknown")
     }
 
     func testAConflictNeedsTwoProbesInARowAndEndsAfterTwoCleanOnes() {

@@ -99,6 +99,8 @@ final class GratuitousARPNamespaceTests: XCTestCase {
         })
         XCTAssertEqual(request.senderIP, [0, 0, 0, 0], "an RFC 5227 probe: nobody learns from it")
         XCTAssertEqual(request.targetIP, [10, 77, 0, 100])
+        let several = try probe.claimants(of: [[10, 77, 0, 2], [10, 77, 0, 100], [10, 77, 0, 3]], window: .milliseconds(200))
+        XCTAssertEqual(several, [[10, 77, 0, 2]: [macB], [10, 77, 0, 100]: [macB]], "all asked at once, nobody has .3")
     }
 
     func testUnsolicitedNeighbourAdvertisementUpdatesThePeer() throws {

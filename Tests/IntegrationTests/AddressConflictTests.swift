@@ -101,6 +101,10 @@ final class AddressConflictTests: XCTestCase {
         let all = Date().timeIntervalSince(took)
         let transitions = try assertSettledInConflict(for: 5)
         XCTAssertEqual(lab.metric(1, #"vip_agent_garps_sent_total{vip="api"}"#), garps, "no announcement against the stray")
+        for i in 2...3 {
+            let log = (try? String(contentsOfFile: lab.log(i), encoding: .utf8)) ?? ""
+            XCTAssertFalse(log.contains("→ MASTER"), "backup m\(i) saw the stray beside m1 and never claimed the VIP: \(log)")
+        }
         let recovered = try assertRecovers()
         print("figure: stray took the VIP from master m1: m1 FAULT naming \(strayMAC) after \(Int(seconds * 1000)) ms, all 3 after \(Int(all * 1000)) ms; transitions per node \(transitions), unchanged over 5 s; VIP served \(Int(recovered * 1000)) ms after the stray let go")
     }

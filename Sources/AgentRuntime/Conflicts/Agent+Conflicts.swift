@@ -61,7 +61,7 @@ extension Agent {
             let evidence = ConflictEvidence(ownMACs: own, peerMACs: finding.peerMACs, holding: false, masterPeer: nil)
             var tracker = ConflictTracker()
             let change = tracker.observe(evidence.strangers(among: finding.claimants),
-                                         certain: finding.peerMACs.count == peers.count)
+                                         certain: evidence.isCertain(among: finding.claimants, peerCount: peers.count))
             watch.trackers[vip.name] = tracker
             if case .began(let owner) = change {
                 watch.lastLogged[vip.name] = ContinuousClock.now
@@ -134,7 +134,8 @@ extension Agent {
                 ownMACs: ownMACs(), peerMACs: finding.peerMACs, holding: group.holding,
                 masterPeer: master.flatMap { $0 == identity ? nil : $0.address.bytes })
             var tracker = watch.trackers[name] ?? ConflictTracker()
-            let change = tracker.observe(evidence.strangers(among: finding.claimants))
+            let change = tracker.observe(evidence.strangers(among: finding.claimants),
+                                         certain: evidence.isCertain(among: finding.claimants, peerCount: watch.prober.peerCount))
             watch.trackers[name] = tracker
             switch change {
             case .began(let owner):

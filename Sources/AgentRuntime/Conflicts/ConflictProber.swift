@@ -8,17 +8,22 @@ import GratuitousARP
 final class ConflictProber: @unchecked Sendable {
     /// How long replies to one probe are awaited.
     static let window: Duration = .milliseconds(300)
-    /// The least time between two questions to a peer that did not answer (a peer on another
-    /// segment never does); peers that answered are asked again whenever an unknown MAC answers
-    /// for the VIP (their MAC may have changed).
+    /// How long the peers' answers for their own addresses are awaited (all asked at once).
+    static let peerWindow: Duration = .milliseconds(200)
+    /// The peers are asked only when an unknown MAC answers for the VIP, and each at most this
+    /// often: a peer that answered (its MAC may have changed since) …
+    static let answeredPeerSpacing: Duration = .seconds(5)
+    /// … and a peer that did not (one on another segment never does).
     static let silentPeerSpacing: Duration = .seconds(10)
 
     let queue = DispatchQueue(label: "vip-agent conflict probes")
     private let peers: [[UInt8]]
     private var probes: [String: ARPProbe] = [:]
-    private var peerMACs: [String: [[UInt8]: [UInt8]]] = [:]
-    /// When each peer that did not answer was last asked, per interface.
-    private var silentSince: [String: [[UInt8]: ContinuousClock.Instant]] = [:]
+    private var peerMACs: [String: [[UInt8]: [[UInt8]]]] = [:]
+    /// When each peer was last asked, per interface.
+    private var asked: [String: [[UInt8]: ContinuousClock.Instant]] = [:]
+
+    var peerCount: Int { peers.count }
 
     /// `peers`: the peers' IPv4 addresses (IPv6 peers cannot answer ARP).
     init(peers: [[UInt8]]) {
@@ -28,7 +33,7 @@ final class ConflictProber: @unchecked Sendable {
     /// What one probe found: the claimants and the peers' MACs as known after it.
     struct Finding: Sendable {
         var claimants: [[UInt8]]
-        var peerMACs: [[UInt8]: [UInt8]]
+        var peerMACs: [[UInt8]: [[UInt8]]]
     }
 
     /// On `queue`: probes `address` on `interface`. When a claimant is neither `own` nor a known
@@ -38,20 +43,19 @@ final class ConflictProber: @unchecked Sendable {
         do {
             let claimants = try probe.claimants(of: address, window: Self.window)
             var known = peerMACs[interface] ?? [:]
-            if claimants.contains(where: { !own.contains($0) && !known.values.contains($0) }) {
-                var silent = silentSince[interface] ?? [:]
+            if claimants.contains(where: { mac in !own.contains(mac) && !known.values.contains { $0.contains(mac) } }) {
+                var last = asked[interface] ?? [:]
                 let now = ContinuousClock.now
-                for peer in peers where silent[peer].map({ now - $0 >= Self.silentPeerSpacing }) ?? true {
-                    if let mac = try probe.probe(target: peer, timeout: .milliseconds(200)) {
-                        known[peer] = mac
-                        silent[peer] = nil
-                    } else {
-                        known[peer] = nil
-                        silent[peer] = now
-                    }
+                let due = peers.filter { peer in
+                    last[peer].map { now - $0 >= (known[peer] == nil ? Self.silentPeerSpacing : Self.answeredPeerSpacing) } ?? true
+                }
+                let answers = due.isEmpty ? [:] : try probe.claimants(of: due, window: Self.peerWindow)
+                for peer in due {
+                    known[peer] = answers[peer]
+                    last[peer] = now
                 }
                 peerMACs[interface] = known
-                silentSince[interface] = silent
+                asked[interface] = last
             }
             return Finding(claimants: claimants, peerMACs: known)
         } catch {
