@@ -12,27 +12,6 @@ import NodeCore
 /// verdicts come back to the agent's loop.
 ///
 /// IPv6 VIPs are not probed (a neighbour solicitation probe is left to do).
-final class ConflictWatch {
-    let prober: ConflictProber
-    var trackers: [String: ConflictTracker] = [:]
-    var tasks: [String: Scheduled<Void>] = [:]
-    /// When a standing conflict or a failing probe was last logged, per VIP (at most once a minute).
-    var lastLogged: [String: ContinuousClock.Instant] = [:]
-    static let logSpacing: Duration = .seconds(60)
-
-    init(prober: ConflictProber) {
-        self.prober = prober
-    }
-
-    /// Whether a line about `vip` may be logged now (and if so, remembers it).
-    func mayLog(_ vip: String) -> Bool {
-        let now = ContinuousClock.now
-        if let last = lastLogged[vip], now - last < Self.logSpacing { return false }
-        lastLogged[vip] = now
-        return true
-    }
-}
-
 extension Agent {
     /// Before the first claim: one probe of every IPv4 VIP, waited for on the loop (the 300 ms
     /// window, plus asking the peers their MACs when an unknown host answers), so that a stray
