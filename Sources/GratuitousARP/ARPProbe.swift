@@ -29,7 +29,7 @@ public final class ARPProbe: @unchecked Sendable {
         }
         lock.lock(); defer { lock.unlock() }
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        let mac = link.mac
+        let mac = try link.currentMAC(for: "sending ARP request", address: label)
         let sender = link.firstIPv4Address() ?? [0, 0, 0, 0]
         socket.drain()
         try link.send(operation: "sending ARP request", address: label) { l in
@@ -40,6 +40,43 @@ public final class ARPProbe: @unchecked Sendable {
             guard let frame = ARPFrame(ethernetFrame: bytes), frame.isReply(from: target) else { return nil }
             return frame.senderMAC
         }
+    }
+
+    /// An RFC 5227 probe for `address`: one "who has" with sender IP 0.0.0.0 (so no neighbour
+    /// learns anything from it), then every reply from `address` within `window`. Returns the
+    /// distinct sender MACs in the order they answered: the hosts that claim the address.
+    public func claimants(of address: [UInt8], window: Duration) throws -> [[UInt8]] {
+        try claimants(of: [address], window: window)[address] ?? []
+    }
+
+    /// Probes every address of `addresses` at once and listens `window` for all the replies:
+    /// the MACs that answered for each address (a host whose interfaces share the segment may
+    /// answer from several). Addresses nobody answered for are absent.
+    public func claimants(of addresses: [[UInt8]], window: Duration) throws -> [[UInt8]: [[UInt8]]] {
+        for address in addresses where address.count != 4 {
+            throw AnnounceError(operation: "probing ARP", interface: interface, address: addressText(address),
+                                libraryError: "not an IPv4 address (\(address.count) bytes)")
+        }
+        lock.lock(); defer { lock.unlock() }
+        let deadline = ContinuousClock.now.advanced(by: window)
+        socket.drain()
+        for address in addresses {
+            let label = addressText(address)
+            let mac = try link.currentMAC(for: "sending ARP probe", address: label)
+            try link.send(operation: "sending ARP probe", address: label) { l in
+                LibnetLink.buildARP(l, destination: LibnetLink.broadcastMAC, operation: ARPFrame.request,
+                                    senderMAC: mac, senderIP: [0, 0, 0, 0], targetMAC: [0, 0, 0, 0, 0, 0], targetIP: address)
+            }
+        }
+        var found: [[UInt8]: [[UInt8]]] = [:]
+        _ = try socket.receive(until: deadline) { bytes -> Bool? in
+            guard let frame = ARPFrame(ethernetFrame: bytes), frame.operation == ARPFrame.reply,
+                  addresses.contains(frame.senderIP),
+                  found[frame.senderIP]?.contains(frame.senderMAC) != true else { return nil }
+            found[frame.senderIP, default: []].append(frame.senderMAC)
+            return nil  // keep listening until the window closes
+        }
+        return found
     }
 
     public func close() {

@@ -8,15 +8,20 @@ import Foundation
 // @unchecked Sendable: the libnet handle (a C pointer) is used only under `lock`.
 public final class Announcer: @unchecked Sendable {
     public let interface: String
-    /// The interface's MAC address, used as the sender hardware address.
-    public let mac: [UInt8]
+    /// The interface's MAC address now, used as the sender hardware address: read again for
+    /// every announcement, so one sent after the MAC changed carries the new one.
+    public var mac: [UInt8] {
+        get throws {
+            lock.lock(); defer { lock.unlock() }
+            return try link.currentMAC()
+        }
+    }
     private let link: LibnetLink
     private let lock = NSLock()
 
     public init(interface: String) throws {
         link = try LibnetLink(interface: interface)
         self.interface = interface
-        self.mac = link.mac
     }
 
     /// Sends one gratuitous ARP request and one gratuitous ARP reply (broadcast, sender IP =
@@ -29,7 +34,7 @@ public final class Announcer: @unchecked Sendable {
                                 libraryError: "not an IPv4 address (\(address.count) bytes)")
         }
         lock.lock(); defer { lock.unlock() }
-        let mac = link.mac
+        let mac = try link.currentMAC(for: "sending gratuitous ARP", address: label)
         // Request: target MAC zero (RFC 5227 announcement).
         try link.send(operation: "sending gratuitous ARP request", address: label) { l in
             LibnetLink.buildARP(l, destination: LibnetLink.broadcastMAC, operation: ARPFrame.request,
@@ -53,7 +58,7 @@ public final class Announcer: @unchecked Sendable {
                                 address: label, libraryError: "not an IPv6 address (\(address.count) bytes)")
         }
         lock.lock(); defer { lock.unlock() }
-        let mac = link.mac
+        let mac = try link.currentMAC(for: "sending unsolicited neighbour advertisement", address: label)
         try link.send(operation: "sending unsolicited neighbour advertisement", address: label) { l in
             NeighborAdvertisement.build(l, target: address, mac: mac)
         }

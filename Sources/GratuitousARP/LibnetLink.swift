@@ -6,7 +6,6 @@ final class LibnetLink {
     static let broadcastMAC: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
 
     let interface: String
-    let mac: [UInt8]
     private var context: UnsafeMutablePointer<libnet_t>?
 
     init(interface: String) throws {
@@ -19,14 +18,25 @@ final class LibnetLink {
             throw AnnounceError(operation: "opening link-layer injection (libnet_init)", interface: interface,
                                 libraryError: Self.trimmed(String(cString: errorBuffer)))
         }
-        guard let hardware = libnet_get_hwaddr(context) else {
-            let text = Self.trimmed(String(cString: libnet_geterror(context)))
-            libnet_destroy(context)
-            throw AnnounceError(operation: "reading the MAC address", interface: interface, libraryError: text)
-        }
-        self.mac = withUnsafeBytes(of: hardware.pointee.ether_addr_octet) { Array($0) }
         self.interface = interface
         self.context = context
+        _ = try currentMAC()  // fail at opening when the interface has no MAC
+    }
+
+    /// The interface's MAC now (not libnet's: it caches nothing, but its answer lives in a static
+    /// buffer shared by every thread). Read before every frame, so a changed MAC is used at once.
+    /// `operation` and `address` name what the MAC is read for in the error.
+    func currentMAC(for operation: String = "reading the MAC address", address: String? = nil) throws -> [UInt8] {
+        guard let context else {
+            throw AnnounceError(operation: operation, interface: interface, address: address, libraryError: "closed")
+        }
+        do {
+            return try HardwareAddress.current(of: interface, through: libnet_getfd(context))
+        } catch let error as AnnounceError {
+            let what = operation == "reading the MAC address" ? operation : operation + " (reading the MAC address)"
+            throw AnnounceError(operation: what, interface: interface,
+                                address: address, libraryError: error.libraryError)
+        }
     }
 
     deinit { close() }

@@ -29,6 +29,7 @@ public final class AgentMetrics: Sendable {
         _ = counter(MetricNames.advertsReceived, ["vip": vip])
         _ = counter(MetricNames.garpsSent, ["vip": vip])
         _ = counter(MetricNames.evidenceSaves, ["vip": vip])
+        _ = counter(MetricNames.addressConflicts, ["vip": vip])
         for to in MetricNames.states {
             _ = counter(MetricNames.transitions, ["vip": vip, "to": to])
         }
@@ -77,6 +78,11 @@ public final class AgentMetrics: Sendable {
     public func garpSent(vip: String, count: Int = 1) {
         guard count > 0 else { return }
         counter(MetricNames.garpsSent, ["vip": vip]).increment(by: Int64(count))
+    }
+
+    /// Another host was found answering ARP for `vip` (`vip_agent_address_conflicts_total{vip}`).
+    public func addressConflict(vip: String) {
+        counter(MetricNames.addressConflicts, ["vip": vip]).increment()
     }
 
     public func setEffectivePriority(vip: String, _ priority: Int) {

@@ -44,6 +44,10 @@ public enum MetricNames {
         descriptor("garps_sent", unit: "total",
                                       "Gratuitous ARP / unsolicited neighbour advertisements sent for the VIP.")
     }
+    static var addressConflicts: MetricNameDescriptor {
+        descriptor("address_conflicts", unit: "total",
+                   "Address conflicts found for the VIP: another host (not an agent) answering ARP for it.")
+    }
     static var effectivePriority: MetricNameDescriptor {
         descriptor("effective_priority", unit: "",
                                               "Priority this node currently advertises for the VIP.")

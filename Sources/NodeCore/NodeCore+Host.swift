@@ -19,6 +19,7 @@ extension NodeCore {
             perform(vips[i].driver.setFault(vips[i].fault, at: now), vip: i, now, &out)
             updateHealth(vip: i, now, &out)
             place(vip: i, now, &out)
+            followMAC(vip: i, now, &out)
         }
         updateGatewayHealth(now, &out)
     }

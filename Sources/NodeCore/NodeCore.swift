@@ -89,6 +89,8 @@ public struct NodeCore: Sendable {
             if started { checkChanged(name, reason: reason, now, &out) }
         case .placed(let name, let failures):
             placed(name, failures, now, &out)
+        case .addressConflict(let name, let owner):
+            addressConflict(name, owner: owner, now, &out)
         case .stepDown(let name):
             stepDown(name, now, &out)
         case .shutdown:

@@ -17,6 +17,9 @@ public enum NodeEvent: Sendable {
     case check(name: String, state: Health, reason: String?)
     /// What became of a `.place` effect: the steps that failed, with the error text.
     case placed(vip: String, failures: [PlacementFailure])
+    /// Another host answers ARP for the VIP (RFC 5227 conflict): `owner` is its MAC; nil once it
+    /// no longer answers. The group is FAULT while the conflict lasts.
+    case addressConflict(vip: String, owner: String?)
     /// `vipctl step-down [--vip NAME]`.
     case stepDown(vip: String?)
     /// SIGTERM: resign every group.

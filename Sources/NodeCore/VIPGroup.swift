@@ -27,6 +27,11 @@ public struct VIPGroup: Sendable {
     public internal(set) var placementFault: String?
     var placementRetryAt: Instant?
     var placementFailures = 0
+    /// Set while another host answers ARP for the VIP ("address conflict: … is answered by
+    /// <MAC>"): the group is FAULT until the runtime's probes find it gone.
+    public internal(set) var conflictFault: String?
+    /// The MAC of `placedOn` when last seen, to announce again when it changes.
+    var placedMAC: [UInt8]?
 
     init(config: VIPConfig, identity: NodeIdentity, peerCount: Int, settings: NodeSettings) {
         self.config = config
@@ -48,8 +53,9 @@ public struct VIPGroup: Sendable {
     public var address: IPAddress { config.address }
     public var election: Election { driver.election }
 
-    /// What keeps this node from serving the VIP: no usable interface, or a host that refuses it.
-    var fault: String? { resolution.fault ?? placementFault }
+    /// What keeps this node from serving the VIP: no usable interface, a host that refuses it,
+    /// or another host that answers for it.
+    var fault: String? { resolution.fault ?? placementFault ?? conflictFault }
 
     /// The earliest instant this group wants the timer for its host side.
     var hostDeadline: Instant? {

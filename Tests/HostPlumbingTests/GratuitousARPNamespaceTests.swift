@@ -34,7 +34,7 @@ final class GratuitousARPNamespaceTests: XCTestCase {
 
         let announcer = try a.enter { try Announcer(interface: "vethA") }
         defer { announcer.close() }
-        XCTAssertEqual(announcer.mac, macA)
+        XCTAssertEqual(try announcer.mac, macA)
         XCTAssertEqual(try announcer.announceIPv4([10, 77, 0, 100]), 2)
 
         var frames: [ARPFrame] = []
@@ -55,6 +55,52 @@ final class GratuitousARPNamespaceTests: XCTestCase {
 
         let neighbour = try b.ip("neigh", "show", "10.77.0.100", "dev", "vethB")
         XCTAssertTrue(neighbour.contains("02:00:00:00:00:0a"), neighbour)
+    }
+
+    func testAnAnnouncementAfterTheMACChangedCarriesTheNewMAC() throws {
+        let announcer = try a.enter { try Announcer(interface: "vethA") }
+        defer { announcer.close() }
+        XCTAssertEqual(try announcer.mac, macA)
+        let cloned: [UInt8] = [2, 0, 0, 0, 0, 0xcc]
+        try a.ip("link", "set", "dev", "vethA", "address", "02:00:00:00:00:cc")
+        XCTAssertEqual(try announcer.mac, cloned, "read again, not cached at opening")
+        let capture = try b.enter { try PacketSocket(interface: "vethB", etherType: PacketSocket.etherTypeARP) }
+        capture.drain()
+        XCTAssertEqual(try announcer.announceIPv4([10, 77, 0, 100]), 2)
+        let frame = try XCTUnwrap(try capture.receive(until: .now + .seconds(1)) { bytes -> ARPFrame? in
+            guard let f = ARPFrame(ethernetFrame: bytes), f.isGratuitous(for: [10, 77, 0, 100]) else { return nil }
+            return f
+        }, "no gratuitous ARP captured")
+        XCTAssertEqual(frame.senderMAC, cloned)
+        XCTAssertEqual(frame.sourceMAC, cloned)
+
+        let advertCapture = try b.enter { try PacketSocket(interface: "vethB", etherType: PacketSocket.etherTypeAll) }
+        advertCapture.drain()
+        let vip6: [UInt8] = [0xFD, 0, 0, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00]
+        XCTAssertEqual(try announcer.announceIPv6(vip6), 1)
+        let na = try XCTUnwrap(try advertCapture.receive(until: .now + .seconds(1)) { CapturedAdvertisement(frame: $0, target: vip6) })
+        XCTAssertEqual(na.sourceMAC, cloned)
+        XCTAssertEqual(na.targetLinkLayerAddress, cloned)
+    }
+
+    func testClaimantsAreEveryHostAnsweringForTheAddress() throws {
+        let probe = try a.enter { try ARPProbe(interface: "vethA") }
+        defer { probe.close() }
+        let nobody = try probe.claimants(of: [10, 77, 0, 100], window: .milliseconds(200))
+        XCTAssertEqual(nobody, [])
+        try b.ip("addr", "add", "10.77.0.100/32", "dev", "vethB")
+        let capture = try b.enter { try PacketSocket(interface: "vethB", etherType: PacketSocket.etherTypeARP) }
+        capture.drain()
+        let claimants = try probe.claimants(of: [10, 77, 0, 100], window: .milliseconds(200))
+        XCTAssertEqual(claimants, [macB])
+        let request = try XCTUnwrap(try capture.receive(until: .now + .seconds(1)) { bytes -> ARPFrame? in
+            guard let f = ARPFrame(ethernetFrame: bytes), f.operation == ARPFrame.request else { return nil }
+            return f
+        })
+        XCTAssertEqual(request.senderIP, [0, 0, 0, 0], "an RFC 5227 probe: nobody learns from it")
+        XCTAssertEqual(request.targetIP, [10, 77, 0, 100])
+        let several = try probe.claimants(of: [[10, 77, 0, 2], [10, 77, 0, 100], [10, 77, 0, 3]], window: .milliseconds(200))
+        XCTAssertEqual(several, [[10, 77, 0, 2]: [macB], [10, 77, 0, 100]: [macB]], "all asked at once, nobody has .3")
     }
 
     func testUnsolicitedNeighbourAdvertisementUpdatesThePeer() throws {

@@ -17,7 +17,7 @@ final class PrometheusRulesTests: XCTestCase {
         let result = try ExternalTool.run([try promtool(), "check", "rules",
                                            RepositoryFiles.url("\(directory)/vip-agent-rules.yaml").path])
         XCTAssertEqual(result.status, 0, result.output)
-        XCTAssertTrue(result.output.contains("SUCCESS: 6 rules found"), result.output)
+        XCTAssertTrue(result.output.contains("SUCCESS: 7 rules found"), result.output)
     }
 
     func testRuleUnitTestsPass() throws {
@@ -48,7 +48,7 @@ final class PrometheusRulesTests: XCTestCase {
     func testEveryAlertTheIssueAsksForAndOnlyExportedMetrics() throws {
         let rules = try RepositoryFiles.text("\(directory)/vip-agent-rules.yaml")
         for alert in ["VIPAgentNoMaster", "VIPAgentMultipleMasters", "VIPAgentFlapping", "VIPAgentAuthFailures",
-                      "VIPAgentCheckFailing", "VIPAgentNBDisconnected"] {
+                      "VIPAgentCheckFailing", "VIPAgentNBDisconnected", "VIPAgentAddressConflict"] {
             XCTAssertTrue(rules.contains("- alert: \(alert)\n"), "no \(alert) rule")
         }
         try assertOnlyExportedMetrics(in: rules, file: "vip-agent-rules.yaml")

@@ -42,6 +42,8 @@ final class Agent {
     var hostProblems: [HostProblem] = []
     /// The link to the OVN northbound reconciler, when the gateway group is configured.
     var gatewayLink: GatewayLink?
+    /// The address conflict probes (Agent+Conflicts), while running.
+    var conflictWatch: ConflictWatch?
 
     init(configuration: Configuration, logger: Logger, loop: any EventLoop, checkLoopGroup: any EventLoopGroup,
          gatewayChassis: String? = nil) throws {
@@ -154,7 +156,9 @@ final class Agent {
         guard let snapshot = takeSnapshot() else {
             throw AgentStartError("reading links and addresses failed")
         }
+        probeConflictsBeforeClaiming(snapshot)
         feed(.start(snapshot))
+        startConflictProbes()
         checks.start()
         observers.changed()
     }
@@ -165,6 +169,7 @@ final class Agent {
         guard !stopping else { return loop.makeSucceededVoidFuture() }
         logger.info("shutting down: resigning every VIP")
         checks?.stop()
+        stopConflictWatch()
         monitor?.stop()
         monitor = nil
         timer?.cancel()

@@ -8,6 +8,7 @@ enum AgentEvent: Sendable {
     case advertSent(vip: String)
     case advertReceived(group: String)
     case garpSent(vip: String, count: Int)
+    case addressConflict(vip: String)
     case transition(vip: String, to: String)
     case check(CheckReport)
     case gateway(GatewayStatus)
@@ -28,6 +29,7 @@ struct AgentObservers {
     func advertSent(vip: String) { emit(.advertSent(vip: vip)) }
     func advertReceived(group: String) { emit(.advertReceived(group: group)) }
     func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
+    func addressConflict(vip: String) { emit(.addressConflict(vip: vip)) }
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }
     func checkReported(_ report: CheckReport) { emit(.check(report)) }
     func gatewayStatus(_ status: GatewayStatus) { emit(.gateway(status)) }

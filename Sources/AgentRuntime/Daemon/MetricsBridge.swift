@@ -23,6 +23,8 @@ enum MetricsBridge {
                 metrics.advertReceived(vip: group)
             case .garpSent(let vip, let count):
                 metrics.garpSent(vip: vip, count: count)
+            case .addressConflict(let vip):
+                metrics.addressConflict(vip: vip)
             case .transition(let vip, let to):
                 metrics.transition(vip: vip, to: to)
                 if let group = agent?.core.vips.first(where: { $0.name == vip }) {

@@ -1,0 +1,24 @@
+import NIOCore
+
+/// The state of the conflict probes on the agent's loop: a tracker and the next probe per VIP,
+/// and when each VIP's conflict was last logged. Confined to the loop, like the agent.
+final class ConflictWatch {
+    let prober: ConflictProber
+    var trackers: [String: ConflictTracker] = [:]
+    var tasks: [String: Scheduled<Void>] = [:]
+    /// When a standing conflict or a failing probe was last logged, per VIP (at most once a minute).
+    var lastLogged: [String: ContinuousClock.Instant] = [:]
+    static let logSpacing: Duration = .seconds(60)
+
+    init(prober: ConflictProber) {
+        self.prober = prober
+    }
+
+    /// Whether a line about `vip` may be logged now (and if so, remembers it).
+    func mayLog(_ vip: String) -> Bool {
+        let now = ContinuousClock.now
+        if let last = lastLogged[vip], now - last < Self.logSpacing { return false }
+        lastLogged[vip] = now
+        return true
+    }
+}
