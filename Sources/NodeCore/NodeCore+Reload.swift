@@ -48,8 +48,8 @@ extension NodeCore {
         }
         if !forgotten.isEmpty { out.append(.conflictsChanged) }
         let oldChecks = Set(old.healthChecks.map(\.name))
-        for c in new.healthChecks where !oldChecks.contains(c.name) && checkStates[c.name] == nil {
-            pendingChecks.insert(c.name)
+        for name in Self.gatingChecks(new).subtracting(Self.gatingChecks(old)) where checkStates[name] == nil {
+            pendingChecks.insert(name)  // started by this reload: it has not run yet
         }
         for name in oldChecks where !new.healthChecks.contains(where: { $0.name == name }) {
             checkStates[name] = nil
@@ -88,5 +88,10 @@ extension NodeCore {
         }
         updateGatewayHealth(now, &out)
         out.advertise = true
+    }
+
+    /// The checks that gate a group (the runtime runs exactly these).
+    static func gatingChecks(_ c: Configuration) -> Set<String> {
+        Set(c.vips.flatMap(\.checks) + (c.externalGateway?.checks ?? []))
     }
 }

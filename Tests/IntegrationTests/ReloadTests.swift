@@ -9,6 +9,9 @@ final class ReloadTests: XCTestCase {
     private var lab: Lab!
     private let web = "10.77.0.101"
     private let webPriority = [1: 100, 2: 140, 3: 120]
+    private let metrics = "127.0.0.1:9450"
+
+    private func scrape() -> String { lab.ns("m2", "curl -s http://\(metrics)/metrics").output }
 
     override func setUpWithError() throws {
         lab = try Lab(count: 3, test: name.filter { $0.isLetter })
@@ -42,7 +45,7 @@ final class ReloadTests: XCTestCase {
                 interval: \(checkInterval)
                 rise: 1
             """
-        try lab.configure(i, priority: 160 - 10 * i, vipExtra: vipExtra, extra: extra)
+        try lab.configure(i, priority: 160 - 10 * i, metrics: i == 2 ? metrics : "", vipExtra: vipExtra, extra: extra)
         if let port {
             let file = lab.dir.appendingPathComponent("m\(i).yaml")
             let yaml = try String(contentsOf: file, encoding: .utf8)
@@ -104,6 +107,7 @@ final class ReloadTests: XCTestCase {
             XCTAssertTrue(logText(i).contains("SIGHUP: healthChecks ok changed"), "m\(i) logged the check change")
         }
         XCTAssertTrue(lab.vipctl(2, "status").output.contains("web"))
+        XCTAssertTrue(scrape().contains("vip_agent_vip_state{vip=\"web\",state=\"MASTER\"} 1"), "web's series are there")
 
         // Reload without web: the holder resigns (off its host), the others follow.
         for i in [2, 1, 3] { try configure(i, withWeb: false, checkInterval: "500ms") }
@@ -114,6 +118,9 @@ final class ReloadTests: XCTestCase {
         hup(3)
         XCTAssertNotNil(waitFor(2) { webHolders().isEmpty }, "nobody holds web once every node dropped it (holders: \(webHolders()))")
         XCTAssertTrue(logText(2).contains("SIGHUP: vips[1] web removed"))
+        let series = scrape()
+        XCTAssertTrue(series.contains("vip_agent_vip_state{vip=\"api\""), "the scrape works")
+        XCTAssertFalse(series.contains("vip=\"web\""), "web's series went with it")
         XCTAssertEqual(lab.holders(), [1], "api stayed on m1")
 
         // A change that needs a restart is refused, and the agent keeps running.

@@ -41,7 +41,9 @@ extension Agent {
         settings.configuration = fresh
         feed(.reconfigure(settings))
         observers.reloaded(ReloadSummary(
-            vipsAdded: added.map { ($0.name, Int($0.priority)) },
+            vipsAdded: added.map { v in
+                (v.name, core.vips.first { $0.name == v.name }?.election.state.rawValue ?? "INIT", Int(v.priority))
+            },
             vipsRemoved: old.vips.map(\.name).filter { name in !fresh.vips.contains { $0.name == name } },
             peersAdded: fresh.cluster.peers.filter { !old.cluster.peers.contains($0) }.map(\.description),
             peersRemoved: old.cluster.peers.filter { !fresh.cluster.peers.contains($0) }.map(\.description),
@@ -53,7 +55,7 @@ extension Agent {
 
 /// What a reload added and removed, for the metrics' series.
 struct ReloadSummary: Sendable {
-    var vipsAdded: [(name: String, priority: Int)]
+    var vipsAdded: [(name: String, state: String, priority: Int)]
     var vipsRemoved: [String]
     var peersAdded: [String]
     var peersRemoved: [String]

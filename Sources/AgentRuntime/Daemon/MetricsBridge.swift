@@ -39,7 +39,7 @@ enum MetricsBridge {
             case .reloaded(let summary):
                 summary.vipsRemoved.forEach(metrics.unregisterVIP)
                 for vip in summary.vipsAdded where !summary.vipsRemoved.contains(vip.name) {
-                    metrics.registerVIP(vip.name, state: "INIT", effectivePriority: vip.priority)
+                    metrics.registerVIP(vip.name, state: vip.state, effectivePriority: vip.priority)
                 }
                 summary.peersRemoved.forEach(metrics.unregisterPeer)
                 summary.peersAdded.forEach(metrics.registerPeer)
