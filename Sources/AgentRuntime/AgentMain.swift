@@ -80,10 +80,11 @@ struct AgentService: Service {
             throw error
         }
         await surfaces.ready()
-        // SIGHUP (systemctl reload) never kills the agent: the file is read again and checked.
-        let reloads = Task { [configuration, configPath, logger] in
+        // SIGHUP (systemctl reload) never kills the agent: the file is read again, checked and
+        // applied live (ConfigReload).
+        let reloads = Task { [agent, configPath, logger] in
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                ConfigReload.check(path: configPath, running: configuration, logger: logger)
+                await ConfigReload.reload(path: configPath, agent: agent, logger: logger)
             }
         }
         defer { reloads.cancel() }

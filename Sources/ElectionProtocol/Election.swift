@@ -21,7 +21,7 @@ import BasicTypes
 ///   the VIP is never left without a holder while any agent runs.
 /// - FAULT when the host cannot serve; such a node is never a candidate.
 public struct Election: Sendable {
-    public let config: ElectionConfig
+    public private(set) var config: ElectionConfig
     public let me: NodeIdentity
 
     public private(set) var state: GroupState = .initial
@@ -102,6 +102,8 @@ public struct Election: Sendable {
             stepDown(now, &step)
         case .shutdown:
             return shutdown(now)
+        case .reconfigured(let fresh, let forget):
+            reconfigure(fresh, forgetting: forget, now, &step)
         case .resumed(let began):
             stall = (began, now + config.advertInterval)
             if state == .master, now - began >= ElectionConfig.life(config.advertInterval) {
@@ -454,6 +456,28 @@ public struct Election: Sendable {
                 "\(me.name) steps down: \(next.name) takes over; \(me.name) stays out for \(formatNanoseconds(config.stepDownHold))"))
         } else {
             step.actions.append(.notice("no other eligible node is reachable: \(me.name) stays MASTER"))
+        }
+    }
+
+    /// A configuration reload: the new parameters apply from now on, the state (MASTER stays
+    /// MASTER, the peers' views, the timers) is kept. A changed priority is advertised at once;
+    /// peers no longer configured are forgotten. The routerId and the service digest stay
+    /// (a group whose address changes is another group).
+    private mutating func reconfigure(_ fresh: ElectionConfig, forgetting forget: [NodeAddress], _ now: Instant, _ step: inout Step) {
+        var fresh = fresh
+        fresh.routerId = config.routerId
+        fresh.serviceDigest = config.serviceDigest
+        if fresh != config { step.advertise = true }
+        config = fresh
+        for address in forget {
+            peers.removeAll { $0.address == address }
+            returning[address] = nil
+            heard.remove(address)
+            covered.remove(address)
+            if lastMasterPeer == address {
+                lastMasterPeer = nil
+                masterGone = "\(address) was removed from the configuration"
+            }
         }
     }
 

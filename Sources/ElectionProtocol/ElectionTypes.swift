@@ -82,6 +82,9 @@ public enum ElectionEvent: Sendable, Equatable {
     case faultChanged(String?)
     case stepDown
     case shutdown
+    /// The configuration was reloaded: these parameters from now on, state kept; `forget`: peers
+    /// no longer configured.
+    case reconfigured(ElectionConfig, forget: [NodeAddress])
     /// This node was not running from `since` until now (its own process or host stalled): the
     /// silence of its peers over that time is not evidence, so nobody is declared dead until
     /// they have had one interval to be heard again.

@@ -36,6 +36,18 @@ public final class AgentMetrics: Sendable {
         if let effectivePriority { setEffectivePriority(vip: vip, effectivePriority) }
     }
 
+    /// A VIP removed by a reload: its series go (a VIP added again starts from zero).
+    public func unregisterVIP(_ vip: String) {
+        for state in MetricNames.states {
+            registry.unregisterGauge(gauge(MetricNames.vipState, ["vip": vip, "state": state]))
+            registry.unregisterCounter(counter(MetricNames.transitions, ["vip": vip, "to": state]))
+        }
+        for name in [MetricNames.advertsSent, MetricNames.advertsReceived, MetricNames.garpsSent, MetricNames.evidenceSaves] {
+            registry.unregisterCounter(counter(name, ["vip": vip]))
+        }
+        registry.unregisterGauge(gauge(MetricNames.effectivePriority, ["vip": vip]))
+    }
+
     /// Sets `vip_agent_vip_state{vip,state}` to 1 for `state` and 0 for every other state.
     /// A state outside INIT/BACKUP/MASTER/FAULT gets its own series (1) and zeroes the known ones.
     public func setState(vip: String, state: String) {
@@ -70,6 +82,11 @@ public final class AgentMetrics: Sendable {
         _ = counter(MetricNames.sendErrors, ["peer": peer])
     }
 
+    /// A peer removed by a reload: its series goes.
+    public func unregisterPeer(_ peer: String) {
+        registry.unregisterCounter(counter(MetricNames.sendErrors, ["peer": peer]))
+    }
+
     /// One advert to `peer` the kernel refused (`vip_agent_send_errors_total{peer}`).
     public func sendError(peer: String) {
         counter(MetricNames.sendErrors, ["peer": peer]).increment()
@@ -99,6 +116,14 @@ public final class AgentMetrics: Sendable {
         if seconds.isFinite, seconds >= 0 {
             registry.makeValueHistogram(descriptor: MetricNames.checkDuration, labels: [("check", check)],
                                         buckets: MetricNames.checkDurationBuckets).record(seconds)
+        }
+    }
+
+    /// A check removed by a reload: its verdict and run counters go.
+    public func unregisterCheck(_ check: String) {
+        registry.unregisterGauge(gauge(MetricNames.checkHealthy, ["check": check]))
+        for result in ["success", "failure"] {
+            registry.unregisterCounter(counter(MetricNames.checkRuns, ["check": check, "result": result]))
         }
     }
 

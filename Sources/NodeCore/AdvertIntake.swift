@@ -5,10 +5,10 @@ import ElectionProtocol
 /// source's, own address, groups, replay (epoch challenge and sequence). Pure: no socket and no
 /// clock; every refusal is a named `DropReason`, counted here.
 public struct AdvertIntake: Sendable {
-    public let peers: Set<NodeAddress>
+    public private(set) var peers: Set<NodeAddress>
     public let key: AuthKey
     public let ownAddress: NodeAddress
-    public let routerIds: Set<UInt8>
+    public private(set) var routerIds: Set<UInt8>
     public private(set) var replay: ReplayGuard
     public private(set) var drops: [DropReason: UInt64] = [:]
     public private(set) var accepted: UInt64 = 0
@@ -19,6 +19,12 @@ public struct AdvertIntake: Sendable {
         self.ownAddress = ownAddress
         self.routerIds = routerIds
         replay = ReplayGuard(seed: nonceSeed)
+    }
+
+    /// A reload: the configured peers and groups from now on.
+    mutating func reconfigure(peers: Set<NodeAddress>, routerIds: Set<UInt8>) {
+        self.peers = peers
+        self.routerIds = routerIds
     }
 
     /// The datagram, and whether it opened a new epoch of its sender (a restart); or the reason

@@ -6,9 +6,9 @@ import ElectionProtocol
 /// re-homing, then one every `refreshInterval` while master. Pure: the node core asks it what
 /// is due at an instant and when it next wants to be asked.
 struct AnnounceSchedule: Sendable {
-    private let count: Int
-    private let interval: Int64
-    private let refresh: Int64
+    private var count: Int
+    private var interval: Int64
+    private var refresh: Int64
     private var burstLeft = 0
     /// The next round, nil while stopped.
     private(set) var next: Instant?
@@ -17,6 +17,14 @@ struct AnnounceSchedule: Sendable {
         count = max(settings.garpCount, 1)
         interval = settings.garpInterval.nanoseconds
         refresh = settings.refreshInterval.nanoseconds
+    }
+
+    /// A reload: the rounds after the next one follow the new settings.
+    mutating func reconfigure(_ settings: AnnounceConfig) {
+        count = max(settings.garpCount, 1)
+        interval = settings.garpInterval.nanoseconds
+        refresh = settings.refreshInterval.nanoseconds
+        burstLeft = min(burstLeft, count - 1)
     }
 
     /// A new burst, replacing the old one; its first round is due now.

@@ -77,5 +77,11 @@ public struct ConflictBook: Sendable {
     }
 
     /// When the next conflict would expire.
+    /// A peer removed from the configuration: its conflicts go.
+    mutating func forget(_ peer: NodeAddress) {
+        active.removeAll { $0.peer == peer }
+        authFailures[peer] = nil
+    }
+
     var nextExpiry: Instant? { active.map { $0.lastSeen + Conflict.lifetime }.min() }
 }

@@ -5,7 +5,7 @@ import ElectionProtocol
 /// Kube-OVN moves the node address in steps (enslave, delete, add on the bridge) with a gap in
 /// between. Pure: the caller passes the instant and re-asks at `deadline`.
 struct LossHold: Sendable {
-    let hold: Int64
+    var hold: Int64
     private(set) var since: Instant?
     /// When a pending loss will count, for the timer; nil once it counts (or while none).
     private(set) var deadline: Instant?

@@ -12,7 +12,7 @@ import HostModel
 /// simulation runs the same value against simulated hosts, a simulated network and a simulated
 /// clock.
 public struct NodeCore: Sendable {
-    public let settings: NodeSettings
+    public internal(set) var settings: NodeSettings
     public internal(set) var vips: [VIPGroup]
     public internal(set) var gateway: GatewayGroup?
     public internal(set) var intake: AdvertIntake
@@ -29,10 +29,12 @@ public struct NodeCore: Sendable {
     public internal(set) var conflicts = ConflictBook()
     /// One datagram per peer per `sendInterval` carries every group: the shortest interval of
     /// the node's groups.
-    public let sendInterval: Int64
+    public internal(set) var sendInterval: Int64
     let key: AuthKey
     var sequence: UInt64 = 0
     var nextSendAt: Instant?
+    /// Checks added by a reload that have not reported yet: they gate from their first verdict on.
+    var pendingChecks = Set<String>()
     /// When a peer that said it does not hear this node was last answered at once.
     var answeredAt: [NodeAddress: Instant] = [:]
     /// The instant of the latest event, to notice a stall of this node.
@@ -56,8 +58,14 @@ public struct NodeCore: Sendable {
         if let gw = configuration.externalGateway { routerIds.insert(gw.routerId) }
         intake = AdvertIntake(peers: settings.peers, key: key, ownAddress: settings.identity.address,
                               routerIds: routerIds, nonceSeed: settings.nonceSeed)
+        sendInterval = 100_000_000
+        sendInterval = shortestInterval
+    }
+
+    /// The shortest advert interval of the node's groups.
+    var shortestInterval: Int64 {
         let intervals = vips.map(\.election.config.advertInterval) + (gateway.map { [$0.election.config.advertInterval] } ?? [])
-        sendInterval = intervals.min() ?? 100_000_000
+        return intervals.min() ?? 100_000_000
     }
 
     public var identity: NodeIdentity { settings.identity }
@@ -86,6 +94,7 @@ public struct NodeCore: Sendable {
             if started { refreshHost(now, &out) }
         case .check(let name, let state, let reason):
             checkStates[name] = state
+            pendingChecks.remove(name)
             if started { checkChanged(name, reason: reason, now, &out) }
         case .placed(let name, let failures):
             placed(name, failures, now, &out)
@@ -93,6 +102,8 @@ public struct NodeCore: Sendable {
             addressConflict(name, owner: owner, now, &out)
         case .stepDown(let name):
             stepDown(name, now, &out)
+        case .reconfigure(let fresh):
+            reconfigure(fresh, now, &out)
         case .shutdown:
             shutdown(now, &out)
             return out.effects
@@ -176,7 +187,7 @@ public struct NodeCore: Sendable {
     }
 
     func checkInputs(_ names: [String]) -> [(name: String, state: Health)] {
-        names.map { ($0, checkStates[$0] ?? .unknown) }
+        names.filter { !pendingChecks.contains($0) }.map { ($0, checkStates[$0] ?? .unknown) }
     }
 
     mutating func updateHealth(vip i: Int, cause: String? = nil, _ now: Instant, _ out: inout Effects) {

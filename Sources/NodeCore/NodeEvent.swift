@@ -22,6 +22,9 @@ public enum NodeEvent: Sendable {
     case addressConflict(vip: String, owner: String?)
     /// `vipctl step-down [--vip NAME]`.
     case stepDown(vip: String?)
+    /// SIGHUP: the configuration file, read again and checked (see `NodeCore+Reload.swift`).
+    /// The node's identity, epoch, key and gateway group stay those it started with.
+    case reconfigure(NodeSettings)
     /// SIGTERM: resign every group.
     case shutdown
 }

@@ -7,7 +7,7 @@ import HostModel
 /// the election's; this records whether the node holds the VIP, on which interface it was put,
 /// the interface resolution behind that, and the debounce of losing the link under it.
 public struct VIPGroup: Sendable {
-    public let config: VIPConfig
+    public internal(set) var config: VIPConfig
     public internal(set) var driver: GroupDriver
     /// True while this node should have the VIP on the host (it is MASTER).
     public internal(set) var holding = false
@@ -35,18 +35,33 @@ public struct VIPGroup: Sendable {
 
     init(config: VIPConfig, identity: NodeIdentity, peerCount: Int, settings: NodeSettings) {
         self.config = config
-        let electionConfig = ElectionConfig(
+        driver = GroupDriver(name: config.name, election: Election(
+            config: Self.electionConfig(config, peerCount: peerCount, settings: settings), me: identity,
+            health: config.checks.isEmpty ? .healthy : .unknown))
+        let hold = settings.linkDownHold(advertInterval: config.advertInterval)
+        carrierLoss = LossHold(hold: hold)
+        interfaceLoss = LossHold(hold: settings.interfaceLossHold?.nanoseconds ?? hold)
+        announcements = AnnounceSchedule(settings: settings.configuration.announce)
+    }
+
+    static func electionConfig(_ config: VIPConfig, peerCount: Int, settings: NodeSettings) -> ElectionConfig {
+        ElectionConfig(
             routerId: config.routerId, priority: config.priority, preempt: config.preempt,
             preemptDelay: config.preemptDelay, advertInterval: config.advertInterval,
             startupGrace: settings.configuration.startupGrace, stepDownHold: config.stepDownHold,
             peerCount: peerCount, minHoldTime: config.minHoldTime, serviceDigest: Self.digest(config.cidr),
             selfTimed: false)
-        driver = GroupDriver(name: config.name, election: Election(
-            config: electionConfig, me: identity, health: config.checks.isEmpty ? .healthy : .unknown))
-        let hold = settings.linkDownHold(advertInterval: config.advertInterval)
-        carrierLoss = LossHold(hold: hold)
-        interfaceLoss = LossHold(hold: settings.interfaceLossHold?.nanoseconds ?? hold)
-        announcements = AnnounceSchedule(settings: settings.configuration.announce)
+    }
+
+    /// A reload with the same VIP (name, address, interface, routerId): the new parameters for
+    /// the host side; the election's come back for `.reconfigured`. State is kept.
+    mutating func reconfigure(_ fresh: VIPConfig, peerCount: Int, settings: NodeSettings) -> ElectionConfig {
+        config = fresh
+        let hold = settings.linkDownHold(advertInterval: fresh.advertInterval)
+        carrierLoss.hold = hold
+        interfaceLoss.hold = settings.interfaceLossHold?.nanoseconds ?? hold
+        announcements.reconfigure(settings.configuration.announce)
+        return Self.electionConfig(fresh, peerCount: peerCount, settings: settings)
     }
 
     public var name: String { config.name }

@@ -23,6 +23,10 @@ final class NodeSim {
         var checkHealth: Health = .healthy
         var transitions: [(time: Instant, from: GroupState, to: GroupState, reason: String)] = []
         var announces: [String] = []
+        /// Every `.place` effect: "vip +eth0" / "vip -eth0".
+        var placements: [String] = []
+        /// Every log line of the core.
+        var logs: [String] = []
         var everFaulted = false
         var address: IPAddress { settings.configuration.cluster.bind! }
         var name: String { settings.identity.name }
@@ -172,6 +176,12 @@ final class NodeSim {
             case .send(let datagrams, _):
                 for d in datagrams { send(from: i, d) }
             case .place(let vip, let address, let steps):
+                nodes[i].placements += steps.map { step in
+                    switch step {
+                    case .add(let name): "\(vip) +\(name)"
+                    case .remove(let name): "\(vip) -\(name)"
+                    }
+                }
                 var failures: [PlacementFailure] = []
                 for step in steps {
                     switch step {
@@ -196,7 +206,9 @@ final class NodeSim {
             case .armTimer(let at):
                 nodes[i].timerGeneration += 1
                 push(max(at.nanoseconds, now.nanoseconds), .timer(node: i, generation: nodes[i].timerGeneration))
-            case .publishGateway, .log, .dropped, .advertReceived, .reply, .conflictsChanged, .evidenceSaved:
+            case .log(_, let text, _):
+                nodes[i].logs.append(text)
+            case .publishGateway, .dropped, .advertReceived, .reply, .conflictsChanged, .evidenceSaved:
                 break
             }
         }
@@ -258,6 +270,13 @@ final class NodeSim {
         nodes[i].core = NodeCore(settings: nodes[i].settings)
         trace("restart \(nodes[i].name)")
         start(i)
+    }
+
+    /// SIGHUP with the configuration as `change` leaves it: the core applies it live.
+    func reconfigure(_ i: Int, _ change: (inout Configuration) -> Void) {
+        change(&nodes[i].settings.configuration)
+        trace("\(nodes[i].name) reloads its configuration")
+        feed(i, .reconfigure(nodes[i].settings))
     }
 
     func setCheck(_ i: Int, _ health: Health, after: Int64 = 0) {

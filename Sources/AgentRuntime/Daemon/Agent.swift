@@ -18,23 +18,24 @@ import StatusProtocol
 ///
 /// Confined to `loop`: not `Sendable`; other threads reach it through `NIOLoopBound`.
 final class Agent {
-    let configuration: Configuration
+    /// The running configuration (replaced by a reload, Agent+Reload).
+    var configuration: Configuration
     let logger: Logger
     let loop: any EventLoop
     private(set) var core: NodeCore
-    private var transport: AdvertTransport?
+    private(set) var transport: AdvertTransport?
     /// Advert send failures per peer; outlives a reopened socket.
     let sendErrors = SendErrorLedger()
-    private var destinations: [NodeAddress: SocketAddress] = [:]
+    var destinations: [NodeAddress: SocketAddress] = [:]
     let route: NetlinkRoute
     private var monitor: NetlinkMonitor?
-    private(set) var checks: CheckSet?
-    private let checkLoopGroup: any EventLoopGroup
+    var checks: CheckSet?
+    let checkLoopGroup: any EventLoopGroup
     var history = HistoryLog()
     private var announcers: [String: Announcer] = [:]
     var observers = AgentObservers()
     private var pendingSends: [EventLoopFuture<[any Error]>] = []
-    private var stopping = false
+    private(set) var stopping = false
     private var timer: Scheduled<Void>?
     /// Frames of gratuitous ARP / NA sent, per VIP.
     private(set) var garpsSent: [String: UInt64] = [:]
@@ -135,13 +136,9 @@ final class Agent {
         destinations = try Dictionary(uniqueKeysWithValues: configuration.cluster.peers.map {
             (NodeAddress($0), try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack))
         })
-        let checkConfigs = configuration.healthChecks.filter { check in
-            configuration.vips.contains { $0.checks.contains(check.name) }
-                || configuration.externalGateway?.checks.contains(check.name) == true
-        }
         let bound = self.bound
         let loop = self.loop
-        let checks = try CheckSet(configs: checkConfigs, eventLoopGroup: checkLoopGroup) { report, changed in
+        let checks = try CheckSet(configs: CheckSet.used(by: configuration), eventLoopGroup: checkLoopGroup) { report, changed in
             loop.execute { bound.value.checkReported(report, changed: changed) }
         }
         self.checks = checks
@@ -333,8 +330,8 @@ final class Agent {
     // MARK: - Host
 
     /// A copy of a VIP left by a crashed run would answer for a node that is not master.
-    private func removeStaleCopies() {
-        for vip in configuration.vips {
+    func removeStaleCopies(of vips: [VIPConfig]? = nil) {
+        for vip in vips ?? configuration.vips {
             do {
                 let removed = try route.removeAgentCopies(of: [vip.address]).map(\.interfaceName)
                 if !removed.isEmpty {

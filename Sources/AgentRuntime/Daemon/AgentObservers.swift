@@ -16,6 +16,7 @@ enum AgentEvent: Sendable {
     case hostProblems([HostProblemStatus])
     case conflicts([String: Int])
     case evidenceSaved(group: String)
+    case reloaded(ReloadSummary)
 }
 
 /// Who listens to the agent: metrics (every event) and status watchers (every change of the
@@ -37,6 +38,7 @@ struct AgentObservers {
     func hostProblems(_ problems: [HostProblemStatus]) { emit(.hostProblems(problems)) }
     func conflicts(_ counts: [String: Int]) { emit(.conflicts(counts)) }
     func evidenceSaved(group: String) { emit(.evidenceSaved(group: group)) }
+    func reloaded(_ summary: ReloadSummary) { emit(.reloaded(summary)) }
     func changed() { onChange.forEach { $0() } }
     func finish() { onFinish.forEach { $0() } }
 

@@ -38,6 +38,17 @@ enum MetricsBridge {
                 metrics.setConflicts(counts)
             case .evidenceSaved(let group):
                 metrics.evidenceSaved(group: group)
+            case .reloaded(let summary):
+                summary.vipsRemoved.forEach(metrics.unregisterVIP)
+                for vip in summary.vipsAdded where !summary.vipsRemoved.contains(vip.name) {
+                    metrics.registerVIP(vip.name, state: vip.state, effectivePriority: vip.priority)
+                }
+                summary.peersRemoved.forEach(metrics.unregisterPeer)
+                summary.peersAdded.forEach(metrics.registerPeer)
+                for check in summary.checksRemoved {
+                    metrics.unregisterCheck(check)
+                    successes[check] = nil
+                }
             case .gateway(let status):
                 metrics.setGatewayConnected(status.nbConnected)
             case .check(let report):
