@@ -19,6 +19,14 @@ extension NodeCore {
         vips[i].announcements.start(at: now)
     }
 
+    /// Every conflict, with peers and with other hosts on a VIP's segment, for status and metrics.
+    public var conflictList: [(kind: String, peer: String, detail: String)] {
+        conflicts.active.map { ($0.kind.rawValue, $0.peer.description, $0.detail) }
+            + vips.compactMap { v in
+                v.conflictFault.map { ("addressConflict", v.conflictOwner ?? "", "\(v.name): \($0)") }
+            }
+    }
+
     /// The runtime's ARP probes found another host answering for the VIP (`owner`, its MAC), or
     /// found it gone (nil). The conflict is one more source of the group's fault: it resigns and
     /// sends no announcement against the other host (no ARP war) until the conflict ends.
@@ -27,6 +35,8 @@ extension NodeCore {
         let fault = owner.map { "address conflict: \(vips[i].address) is answered by \($0)" }
         guard fault != vips[i].conflictFault else { return }
         vips[i].conflictFault = fault
+        vips[i].conflictOwner = owner
+        out.append(.conflictsChanged)
         if let fault {
             out.log(.error, "\(name): \(fault) (a host that is not an agent); FAULT until it stops", group: name)
         } else {

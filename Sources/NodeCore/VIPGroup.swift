@@ -30,6 +30,8 @@ public struct VIPGroup: Sendable {
     /// Set while another host answers ARP for the VIP ("address conflict: … is answered by
     /// <MAC>"): the group is FAULT until the runtime's probes find it gone.
     public internal(set) var conflictFault: String?
+    /// The MAC of the host answering for the VIP while `conflictFault` is set.
+    public internal(set) var conflictOwner: String?
     /// The MAC of `placedOn` when last seen, to announce again when it changes.
     var placedMAC: [UInt8]?
 

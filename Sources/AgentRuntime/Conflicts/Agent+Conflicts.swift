@@ -1,3 +1,4 @@
+import AgentConfig
 import ElectionProtocol
 import Foundation
 import HostModel
@@ -21,19 +22,30 @@ extension Agent {
         let watch = ConflictWatch(prober: ConflictProber(peers: peers))
         conflictWatch = watch
         let own = Set(snapshot.links.map(\.mac).filter { !$0.isEmpty })
+        // All the VIPs of one interface in one probe: one window however many VIPs there are.
+        var byInterface: [String: [VIPConfig]] = [:]
         for vip in configuration.vips where vip.address.isIPv4 {
             let resolution = InterfaceResolver.resolve(configured: vip.interface, vip: vip.address,
                                                        prefixLength: vip.prefixLength, snapshot: snapshot)
             guard let interface = resolution.interface else { continue }
+            byInterface[interface, default: []].append(vip)
+        }
+        var findings: [String: ConflictProber.Finding] = [:]
+        for (interface, vips) in byInterface.sorted(by: { $0.key < $1.key }) {
             let prober = watch.prober
-            let finding: ConflictProber.Finding
             do {
-                finding = try prober.queue.sync { try prober.probe(vip.address.bytes, on: interface, own: own) }
+                let (claimants, peerMACs) = try prober.queue.sync {
+                    try prober.probe(vips.map(\.address.bytes), on: interface, own: own)
+                }
+                for vip in vips {
+                    findings[vip.name] = ConflictProber.Finding(claimants: claimants[vip.address.bytes] ?? [], peerMACs: peerMACs)
+                }
             } catch {
-                logger.warning("\(vip.name): probing for address conflicts on \(interface) failed: \(error)",
-                               metadata: ["vip": "\(vip.name)"])
-                continue
+                logger.warning("probing for address conflicts on \(interface) failed: \(error)")
             }
+        }
+        for vip in configuration.vips where vip.address.isIPv4 {
+            guard let finding = findings[vip.name] else { continue }
             // No peer is known to hold the VIP yet; an unknown MAC is a stray for certain only
             // when every peer told its MAC (a peer whose election address is on another segment
             // may hold the VIP here): otherwise the periodic probes confirm it.

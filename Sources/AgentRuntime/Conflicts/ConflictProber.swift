@@ -39,9 +39,18 @@ final class ConflictProber: @unchecked Sendable {
     /// On `queue`: probes `address` on `interface`. When a claimant is neither `own` nor a known
     /// peer MAC, asks the peers for their MACs on this interface.
     func probe(_ address: [UInt8], on interface: String, own: Set<[UInt8]>) throws -> Finding {
+        let (claimants, peerMACs) = try probe([address], on: interface, own: own)
+        return Finding(claimants: claimants[address] ?? [], peerMACs: peerMACs)
+    }
+
+    /// On `queue`: probes every address of `addresses` on `interface` at once (one window for
+    /// all: a start with many VIPs waits one window, not one per VIP).
+    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws
+        -> (claimants: [[UInt8]: [[UInt8]]], peerMACs: [[UInt8]: [[UInt8]]]) {
         let probe = try opened(interface)
         do {
-            let claimants = try probe.claimants(of: address, window: Self.window)
+            let found = try probe.claimants(of: addresses, window: Self.window)
+            let claimants = found.values.flatMap { $0 }
             var known = peerMACs[interface] ?? [:]
             if claimants.contains(where: { mac in !own.contains(mac) && !known.values.contains { $0.contains(mac) } }) {
                 var last = asked[interface] ?? [:]
@@ -57,7 +66,7 @@ final class ConflictProber: @unchecked Sendable {
                 peerMACs[interface] = known
                 asked[interface] = last
             }
-            return Finding(claimants: claimants, peerMACs: known)
+            return (found, known)
         } catch {
             probe.close()
             probes[interface] = nil

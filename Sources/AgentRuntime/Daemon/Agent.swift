@@ -226,7 +226,7 @@ final class Agent {
             case .send(let datagrams, let groups):
                 send(datagrams, groups: groups)
             case .conflictsChanged:
-                observers.conflicts(Dictionary(core.conflicts.active.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +))
+                observers.conflicts(Dictionary(core.conflictList.map { ($0.kind, 1) }, uniquingKeysWith: +))
                 observers.changed()
             case .evidenceSaved(let group):
                 observers.evidenceSaved(group: group)

@@ -34,9 +34,7 @@ extension Agent {
             peers: peerStatuses(now: now, wall: wall), counters: counters(), drops: dropCounts(),
             gateway: gatewayStatus(),
             hostProblems: hostProblems.map { HostProblemStatus(kind: $0.kind.rawValue, detail: $0.detail) },
-            conflicts: core.conflicts.active.map {
-                ConflictStatus(kind: $0.kind.rawValue, peer: $0.peer.description, detail: $0.detail)
-            })
+            conflicts: core.conflictList.map { ConflictStatus(kind: $0.kind, peer: $0.peer, detail: $0.detail) })
     }
 
     private func peerStatuses(now: Instant, wall: (Instant) -> String) -> [PeerStatus] {
