@@ -42,7 +42,8 @@ public final class AgentMetrics: Sendable {
             registry.unregisterGauge(gauge(MetricNames.vipState, ["vip": vip, "state": state]))
             registry.unregisterCounter(counter(MetricNames.transitions, ["vip": vip, "to": state]))
         }
-        for name in [MetricNames.advertsSent, MetricNames.advertsReceived, MetricNames.garpsSent, MetricNames.evidenceSaves] {
+        for name in [MetricNames.advertsSent, MetricNames.advertsReceived, MetricNames.garpsSent, MetricNames.evidenceSaves,
+                     MetricNames.addressConflicts] {
             registry.unregisterCounter(counter(name, ["vip": vip]))
         }
         registry.unregisterGauge(gauge(MetricNames.effectivePriority, ["vip": vip]))

@@ -17,9 +17,13 @@ public struct NodeSettings: Sendable {
     /// loss, twice the group's advert interval, at least 200 ms). Only for tests that replay the
     /// behaviour before the interface loss was debounced.
     public var interfaceLossHold: Duration?
+    /// Why this host can never hold a VIP while the agent runs (a capability it lacks): every
+    /// VIP group is FAULT with this reason, and never claims (no retry could succeed).
+    public var hostFault: String?
 
     public init(configuration: Configuration, identity: NodeIdentity, chassis: String? = nil,
-                epoch: UInt64, nonceSeed: UInt64? = nil, interfaceLossHold: Duration? = nil) {
+                epoch: UInt64, nonceSeed: UInt64? = nil, interfaceLossHold: Duration? = nil, hostFault: String? = nil) {
+        self.hostFault = hostFault
         self.configuration = configuration
         self.identity = identity
         self.chassis = chassis

@@ -44,6 +44,7 @@ public struct VIPGroup: Sendable {
         carrierLoss = LossHold(hold: hold)
         interfaceLoss = LossHold(hold: settings.interfaceLossHold?.nanoseconds ?? hold)
         announcements = AnnounceSchedule(settings: settings.configuration.announce)
+        hostFault = settings.hostFault
     }
 
     static func electionConfig(_ config: VIPConfig, peerCount: Int, settings: NodeSettings) -> ElectionConfig {
@@ -72,7 +73,9 @@ public struct VIPGroup: Sendable {
 
     /// What keeps this node from serving the VIP: no usable interface, a host that refuses it,
     /// or another host that answers for it.
-    var fault: String? { resolution.fault ?? placementFault ?? conflictFault }
+    var fault: String? { hostFault ?? resolution.fault ?? placementFault ?? conflictFault }
+    /// From `NodeSettings.hostFault`.
+    var hostFault: String?
 
     /// The earliest instant this group wants the timer for its host side.
     var hostDeadline: Instant? {

@@ -133,11 +133,31 @@ final class HostFaultTests: XCTestCase {
         XCTAssertTrue(lab.ns("m1", "ip -o addr show dev eth0").output.contains("10.77.0.11/24"), "the node keeps its address")
     }
 
+    /// m1 (the best priority) runs without CAP_NET_ADMIN among healthy peers: it says so, stays
+    /// FAULT with the reason (never MASTER holding nothing), and m2 holds the VIP within 1 s.
     func testRunWithoutCapNetAdminSaysSoClearly() throws {
+        try lab.start(2)
+        try lab.start(3)
+        XCTAssertNotNil(lab.waitForSoleHolder(2, timeout: 10))
         let p = try lab.spawn(in: "m1", ["capsh", "--drop=cap_net_admin", "--", "-c", "exec \(agent) run --config \(config(1))"],
                               log: lab.log(1))
         lab.agents[1] = p
         XCTAssertNotNil(waitFor(5) { logText(1).contains("missing capability CAP_NET_ADMIN") }, logText(1))
+        var holders = Set<[Int]>()
+        let end = Date().addingTimeInterval(3)
+        while Date() < end {
+            holders.insert(lab.holders())
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(holders, [[2]], "m2 keeps the VIP all along: m1 never takes it")
+        XCTAssertTrue(lab.clientPings())
+        let status = lab.vipctl(1, "status --json").output
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], status)
+        let vip = try XCTUnwrap((document["vips"] as? [[String: Any]])?.first, status)
+        XCTAssertEqual(vip["state"] as? String, "FAULT", status)
+        XCTAssertTrue((vip["reason"] as? String ?? "").contains("missing capability CAP_NET_ADMIN"), status)
+        let transitions = (document["counters"] as? [String: Any])?["transitions"] as? Int
+        XCTAssertEqual(transitions, 2, "INIT → BACKUP → FAULT, nothing more: \(status)")
     }
 
     // MARK: - Election socket

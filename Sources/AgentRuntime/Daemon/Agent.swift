@@ -6,6 +6,7 @@ import Foundation
 import GratuitousARP
 import HealthChecks
 import HostPlumbing
+import HostPreflight
 import Logging
 import NIOCore
 import NodeCore
@@ -61,7 +62,8 @@ final class Agent {
         // wall clock (peers believe a new epoch only once it answered their challenge).
         var random = SystemRandomNumberGenerator()
         core = NodeCore(settings: NodeSettings(configuration: configuration, identity: identity,
-                                               chassis: gatewayChassis, epoch: random.next(), nonceSeed: random.next()))
+                                               chassis: gatewayChassis, epoch: random.next(), nonceSeed: random.next(),
+                                               hostFault: Self.capabilityFault()))
         do {
             route = try NetlinkRoute()
         } catch {
@@ -125,6 +127,14 @@ final class Agent {
                 }
             }
         }
+    }
+
+    /// Without CAP_NET_ADMIN no VIP can be added: every group is FAULT with this reason for as
+    /// long as the agent runs (a running process cannot gain it), so the node never claims a VIP
+    /// it cannot hold and its peers serve it.
+    static func capabilityFault() -> String? {
+        guard let capabilities = Capabilities.current(), capabilities.missing.contains("CAP_NET_ADMIN") else { return nil }
+        return "missing capability CAP_NET_ADMIN: this node cannot add the VIP (run as root or grant it: systemd AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW)"
     }
 
     func start() throws {
