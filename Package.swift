@@ -79,6 +79,7 @@ let package = Package(
                 dependencies: [
                     "ElectionProtocol", "ConnectionLimits",
                     .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
                     .product(name: "NIOHTTP1", package: "swift-nio"),
                     .product(name: "Prometheus", package: "swift-prometheus"),

@@ -90,6 +90,7 @@ public struct Election: Sendable {
             transition(to: .backup, "started", now, &step)
         case .advertReceived(let body):
             guard startedAt != nil, body.routerId == config.routerId, body.nodeAddress != me.address else { return [] }
+            if refreshOnly(body, now) { return [] }
             admit(body, now, &step)
         case .timerFired:
             break
@@ -185,6 +186,30 @@ public struct Election: Sendable {
         var actions: [ElectionAction] = []
         var advertise = false
         var wakeups: [Instant] = []
+    }
+
+    /// The common case, made cheap (a datagram carries every group, so every election sees
+    /// every datagram): an advert of a peer heard directly that says what its last one said, but
+    /// for the ages in it. Only the peer's freshness moves; nothing can be decided differently,
+    /// and the liveness of the others is recomputed when the timer fires.
+    private mutating func refreshOnly(_ body: AdvertBody, _ now: Instant) -> Bool {
+        guard stall == nil, !body.isResign, returning[body.nodeAddress] == nil,
+              let i = peers.firstIndex(where: { $0.address == body.nodeAddress }), peers[i].isHeardDirectly(at: now)
+        else { return false }
+        let last = peers[i].body
+        guard last.priority == body.priority, last.flags == body.flags,
+              last.advertIntervalMilliseconds == body.advertIntervalMilliseconds, last.nodeName == body.nodeName,
+              last.serviceDigest == body.serviceDigest, last.view?.master == body.view?.master,
+              (last.heardReceiverAge == nil) == (body.heardReceiverAge == nil)
+        else { return false }
+        peers[i].body = body
+        peers[i].lastHeard = now
+        peers[i].vouch = body.view.map { Vouch(master: $0.master, heardAt: now + -$0.age) }
+        peers[i].heardMeAt = body.heardReceiverAge.map { now + -$0 }
+        let life = now + ElectionConfig.life(body.interval)
+        if peers[i].expires < life { peers[i].expires = life }
+        covered.remove(body.nodeAddress)
+        return true
     }
 
     /// An advert of a known peer that had fallen silent starts (or joins) its settling window;
@@ -303,7 +328,12 @@ public struct Election: Sendable {
 
     /// The best MASTER this node hears itself (what its adverts report).
     private func directMaster(_ now: Instant) -> PeerView? {
-        best(peers.filter { $0.body.flags.contains(.master) && $0.isHeardDirectly(at: now) })
+        var found: PeerView?
+        for p in peers where p.body.flags.contains(.master) && p.isHeardDirectly(at: now) {
+            if let b = found, !Self.masterOutranks(claim(p), claim(b)) { continue }
+            found = p
+        }
+        return found
     }
 
     private func best(_ masters: [PeerView]) -> PeerView? {
@@ -500,7 +530,8 @@ public struct Election: Sendable {
     }
 
     private func nextDeadline(_ now: Instant, _ wakeups: [Instant]) -> Instant {
-        var t = config.selfTimed ? nextAdvertAt : now + config.advertInterval
+        // Not self-timed, nothing pending: the peers' expiries (below) are the next decisions.
+        var t = config.selfTimed ? nextAdvertAt : now + ElectionConfig.life(config.advertInterval)
         for p in peers where p.isAlive(at: now) && p.expires < t { t = p.expires }
         for w in wakeups where w > now && w < t { t = w }
         for p in returning.values where p.settleAt > now && p.settleAt < t { t = p.settleAt }

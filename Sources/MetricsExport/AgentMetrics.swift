@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The agent's Prometheus metrics. Thread-safe: every method may be called from any thread or task
@@ -5,6 +6,9 @@ import Prometheus
 /// is safe to pass.
 public final class AgentMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// The per-VIP advert counters, made once: they move with every datagram of every group, and
+    /// the registry validates names and help texts on every lookup.
+    private let advertCounters = NIOLockedValueBox<[String: (sent: Counter, received: Counter)]>([:])
 
     /// `version`, when given, is exported as `vip_agent_build_info{version} 1`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String? = nil) {
@@ -38,6 +42,7 @@ public final class AgentMetrics: Sendable {
 
     /// A VIP removed by a reload: its series go (a VIP added again starts from zero).
     public func unregisterVIP(_ vip: String) {
+        advertCounters.withLockedValue { $0[vip] = nil }
         for state in MetricNames.states {
             registry.unregisterGauge(gauge(MetricNames.vipState, ["vip": vip, "state": state]))
             registry.unregisterCounter(counter(MetricNames.transitions, ["vip": vip, "to": state]))
@@ -66,11 +71,35 @@ public final class AgentMetrics: Sendable {
     }
 
     public func advertSent(vip: String) {
-        counter(MetricNames.advertsSent, ["vip": vip]).increment()
+        advertCounters(vip).sent.increment()
     }
 
     public func advertReceived(vip: String) {
-        counter(MetricNames.advertsReceived, ["vip": vip]).increment()
+        advertCounters(vip).received.increment()
+    }
+
+    /// One datagram with an advert for each of `vips`.
+    public func advertsReceived(vips: [String]) {
+        advertCounters.withLockedValue { cache in
+            for vip in vips {
+                if let known = cache[vip] {
+                    known.received.increment()
+                } else {
+                    let made = (counter(MetricNames.advertsSent, ["vip": vip]), counter(MetricNames.advertsReceived, ["vip": vip]))
+                    cache[vip] = made
+                    made.1.increment()
+                }
+            }
+        }
+    }
+
+    private func advertCounters(_ vip: String) -> (sent: Counter, received: Counter) {
+        advertCounters.withLockedValue { cache in
+            if let known = cache[vip] { return known }
+            let made = (counter(MetricNames.advertsSent, ["vip": vip]), counter(MetricNames.advertsReceived, ["vip": vip]))
+            cache[vip] = made
+            return made
+        }
     }
 
     /// Counts a dropped packet. `reason` should be one of `MetricNames.dropReasons`.

@@ -30,9 +30,12 @@ extension NodeCore {
     private mutating func deliver(_ d: Datagram, from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
         let me = identity.address
         var digestMismatch: [String] = [], intervalMismatch: [String] = []
+        var groups: [String] = []
+        groups.reserveCapacity(d.groups.count)
+        defer { out.append(.advertsReceived(groups: groups)) }
         for g in d.groups {
-            if let i = vips.firstIndex(where: { $0.config.routerId == g.routerId }) {
-                let mine = vips[i].election.config
+            if let i = vipIndex[g.routerId] {
+                let mine = vips[i].driver.election.config
                 if g.serviceDigest != 0, g.serviceDigest != mine.serviceDigest, g.priority != 0 {
                     digestMismatch.append("routerId \(g.routerId): another address than \(vips[i].config.cidr) (\(vips[i].name))")
                 }
@@ -40,11 +43,11 @@ extension NodeCore {
                     intervalMismatch.append("routerId \(g.routerId) every \(g.intervalMilliseconds)ms, \(vips[i].name) here every \(formatNanoseconds(mine.advertInterval))")
                 }
                 vips[i].driver.advertsReceived &+= 1
-                out.append(.advertReceived(group: vips[i].name))
+                groups.append(vips[i].name)
                 let body = d.body(of: g, receiver: me)
                 perform(vips[i].driver.handle(.advertReceived(body), at: now), vip: i, now, &out)
             } else if let gw = gateway, gw.config.routerId == g.routerId {
-                out.append(.advertReceived(group: GatewayGroup.name))
+                groups.append(GatewayGroup.name)
                 gatewayHandle(.advertReceived(d.body(of: g, inGateway: true, receiver: me)), now, &out)
             }
         }
@@ -122,8 +125,10 @@ extension NodeCore {
     mutating func sendDatagrams(_ now: Instant, to peers: [NodeAddress], _ out: inout Effects, scheduled: Bool = true) {
         let heardPeers = Array(settings.peers).sorted().filter { lastHeard[$0] != nil }
         let heard = heardPeers.map { Datagram.Heard(address: $0, ageMilliseconds: UInt16(saturatingMilliseconds: now - lastHeard[$0]!)) }
-        var bodies = vips.map { $0.election.advert(at: now) }
-        if let gw = gateway { bodies.append(gw.election.advert(at: now)) }
+        var bodies: [AdvertBody] = []
+        bodies.reserveCapacity(vips.count + 1)
+        for i in vips.indices { bodies.append(vips[i].driver.election.advert(at: now)) }
+        if gateway != nil { bodies.append(gateway!.driver.election.advert(at: now)) }
         let groups = bodies.map { b -> Datagram.Group in
             let index = b.view.flatMap { v in heardPeers.firstIndex(of: v.master) }.map(UInt8.init)
             return Datagram.Group(routerId: b.routerId, priority: b.priority, flags: b.flags,

@@ -35,6 +35,7 @@ extension NodeCore {
         }
         let leavingNames = Set(leaving.map { vips[$0].name })
         vips.removeAll { leavingNames.contains($0.name) }
+        reindexVIPs()
 
         // 2. Peers and checks.
         settings.configuration = new
@@ -76,6 +77,7 @@ extension NodeCore {
             kept.first { $0.name == c.name }
                 ?? VIPGroup(config: c, identity: identity, peerCount: peerCount, settings: settings)
         }
+        reindexVIPs()
         var routerIds = Set(new.vips.map(\.routerId))
         if let gw = gateway { routerIds.insert(gw.config.routerId) }
         intake.reconfigure(peers: peers, routerIds: routerIds)

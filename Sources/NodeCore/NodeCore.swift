@@ -39,6 +39,8 @@ public struct NodeCore: Sendable {
     var answeredAt: [NodeAddress: Instant] = [:]
     /// The instant of the latest event, to notice a stall of this node.
     private var lastEventAt: Instant?
+    /// Each VIP group's index by routerId (a datagram carries every group: a lookup per entry).
+    var vipIndex: [UInt8: Int] = [:]
     /// The timer last armed, so an unchanged deadline is not re-armed.
     private var armed: Instant?
 
@@ -60,6 +62,11 @@ public struct NodeCore: Sendable {
                               routerIds: routerIds, nonceSeed: settings.nonceSeed)
         sendInterval = 100_000_000
         sendInterval = shortestInterval
+        reindexVIPs()
+    }
+
+    mutating func reindexVIPs() {
+        vipIndex = Dictionary(vips.indices.map { (vips[$0].config.routerId, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The shortest advert interval of the node's groups.

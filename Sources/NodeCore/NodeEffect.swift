@@ -19,7 +19,7 @@ public enum NodeEffect: Sendable, Equatable {
     /// A datagram was refused, and why.
     case dropped(DropReason, from: NodeAddress)
     /// An advert was accepted for this group.
-    case advertReceived(group: String)
+    case advertsReceived(groups: [String])
     /// The answer to an operator command (`.stepDown`); `isError` for a refusal.
     case reply(String, isError: Bool)
     /// Hand `.timer` back at this instant (replaces any earlier timer).

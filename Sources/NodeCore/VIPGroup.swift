@@ -79,7 +79,12 @@ public struct VIPGroup: Sendable {
 
     /// The earliest instant this group wants the timer for its host side.
     var hostDeadline: Instant? {
-        [carrierLoss.deadline, interfaceLoss.deadline, placementRetryAt].compactMap { $0 }.min()
+        func earlier(_ a: Instant?, _ b: Instant?) -> Instant? {
+            guard let a else { return b }
+            guard let b else { return a }
+            return min(a, b)
+        }
+        return earlier(earlier(carrierLoss.deadline, interfaceLoss.deadline), placementRetryAt)
     }
 
     /// FNV-1a of the VIP's address and prefix: peers compare it to tell a disagreeing peer.

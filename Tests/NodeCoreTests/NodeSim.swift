@@ -208,7 +208,7 @@ final class NodeSim {
                 push(max(at.nanoseconds, now.nanoseconds), .timer(node: i, generation: nodes[i].timerGeneration))
             case .log(_, let text, _):
                 nodes[i].logs.append(text)
-            case .publishGateway, .dropped, .advertReceived, .reply, .conflictsChanged, .evidenceSaved:
+            case .publishGateway, .dropped, .advertsReceived, .reply, .conflictsChanged, .evidenceSaved:
                 break
             }
         }

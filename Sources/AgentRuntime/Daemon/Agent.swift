@@ -256,8 +256,8 @@ final class Agent {
                 logger.log(level: Logger.Level(level), "\(text)", metadata: group.map { ["vip": "\($0)"] })
             case .dropped(let reason, _):
                 observers.dropped(reason)
-            case .advertReceived(let group):
-                observers.advertReceived(group: group)
+            case .advertsReceived(let groups):
+                observers.advertsReceived(groups: groups)
             case .reply(let text, let isError):
                 replies.append(Reply(text: text, isError: isError))
             case .armTimer(let at):

@@ -6,7 +6,7 @@ import StatusProtocol
 enum AgentEvent: Sendable {
     case dropped(DropReason)
     case advertSent(vip: String)
-    case advertReceived(group: String)
+    case advertsReceived(groups: [String])
     case garpSent(vip: String, count: Int)
     case addressConflict(vip: String)
     case transition(vip: String, to: String)
@@ -28,7 +28,7 @@ struct AgentObservers {
 
     func dropped(_ reason: DropReason) { emit(.dropped(reason)) }
     func advertSent(vip: String) { emit(.advertSent(vip: vip)) }
-    func advertReceived(group: String) { emit(.advertReceived(group: group)) }
+    func advertsReceived(groups: [String]) { emit(.advertsReceived(groups: groups)) }
     func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
     func addressConflict(vip: String) { emit(.addressConflict(vip: vip)) }
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }

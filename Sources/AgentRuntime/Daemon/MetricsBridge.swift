@@ -19,8 +19,8 @@ enum MetricsBridge {
                 metrics.dropped(reason: reason.rawValue)
             case .advertSent(let vip):
                 metrics.advertSent(vip: vip)
-            case .advertReceived(let group):
-                metrics.advertReceived(vip: group)
+            case .advertsReceived(let groups):
+                metrics.advertsReceived(vips: groups)
             case .garpSent(let vip, let count):
                 metrics.garpSent(vip: vip, count: count)
             case .addressConflict(let vip):
