@@ -156,7 +156,10 @@ public struct Election: Sendable {
         if isSettling(at: now) { flags.insert(.settling) }
         if state == .master, let r = resumedUntil, r > now { flags.insert(.resumed) }
         let ms = UInt16(clamping: config.advertInterval / 1_000_000)
-        let view = directMaster(now).map { MasterView(master: $0.address, age: now - $0.lastHeard) }
+        // No view while a MASTER that has just come back is still being settled: this node does
+        // not know yet which of the MASTERs it ranks first, and peers act on the view.
+        let unsettled = returning.values.contains { $0.body.flags.contains(.master) }
+        let view = unsettled ? nil : directMaster(now).map { MasterView(master: $0.address, age: now - $0.lastHeard) }
         return AdvertBody(routerId: config.routerId, priority: stopped ? 0 : config.priority, flags: flags,
                           advertIntervalMilliseconds: ms, nodeName: me.name, nodeAddress: me.address,
                           serviceDigest: config.serviceDigest, view: view)
@@ -193,6 +196,8 @@ public struct Election: Sendable {
     /// for the ages in it. Only the peer's freshness moves; nothing can be decided differently,
     /// and the liveness of the others is recomputed when the timer fires.
     private mutating func refreshOnly(_ body: AdvertBody, _ now: Instant) -> Bool {
+        // A MASTER told of another MASTER decides on it (one-way links): not a refresh.
+        if state == .master, let v = body.view, v.master != me.address { return false }
         guard stall == nil, !body.isResign, returning[body.nodeAddress] == nil,
               let i = peers.firstIndex(where: { $0.address == body.nodeAddress }), peers[i].isHeardDirectly(at: now)
         else { return false }
@@ -283,8 +288,10 @@ public struct Election: Sendable {
             var expiry = evidence + ElectionConfig.life(interval)
             if peers[i].isMaster && now >= expiry {
                 // Silence is confirmed once every other peer heard has spoken since it could
-                // have heard the master's next advert; a fourth interval ends the wait.
-                let unconfirmed = direct.contains { $0.address != x.address && $0.lastHeard < evidence + interval }
+                // have heard the master's next advert (a quarter interval after it was due: a
+                // peer advertising in the same instant as the master could not have); a fourth
+                // interval ends the wait.
+                let unconfirmed = direct.contains { $0.address != x.address && $0.lastHeard <= evidence + interval + interval / 4 }
                 if unconfirmed { expiry = evidence + ElectionConfig.life(interval) + interval }
             }
             if let s = stall, expiry >= s.began, expiry < s.graceUntil { expiry = s.graceUntil }

@@ -37,6 +37,9 @@ public struct NodeCore: Sendable {
     var pendingChecks = Set<String>()
     /// When a peer that said it does not hear this node was last answered at once.
     var answeredAt: [NodeAddress: Instant] = [:]
+    /// When a peer this node has not heard for two send intervals was last asked (a datagram
+    /// saying so, which the peer answers at once).
+    var probedAt: [NodeAddress: Instant] = [:]
     /// The instant of the latest event, to notice a stall of this node.
     private var lastEventAt: Instant?
     /// Each VIP group's index by routerId (a datagram carries every group: a lookup per entry).
@@ -116,6 +119,7 @@ public struct NodeCore: Sendable {
             return out.effects
         }
         announceDue(now, &out)
+        probeSilentPeers(now, &out)
         sendDue(now, &out)
         armTimer(now, &out)
         return out.effects
@@ -178,6 +182,7 @@ public struct NodeCore: Sendable {
         }
         consider(gateway?.driver.wake)
         consider(nextSendAt)
+        consider(nextProbe(now))
         consider(conflicts.nextExpiry)
         guard let next, next != armed else { return }
         armed = next
