@@ -110,6 +110,37 @@ final class ElectionFaultTests: XCTestCase {
         XCTAssertFalse(((try? String(contentsOfFile: lab.log(1), encoding: .utf8)) ?? "").contains("socket closed"))
     }
 
+    /// The master is stopped (SIGSTOP) for 2 s: m2 takes over once; when m1 runs again it sees
+    /// that it did not run, yields to the settling m2 (its own copy goes at once) and takes the VIP
+    /// back only as a planned preemption once m2 has held it for minHoldTime (2 s).
+    func testAPausedMasterYieldsWhenItRunsAgain() throws {
+        try startAll()
+        let m1 = try XCTUnwrap(lab.agents[1]).processIdentifier
+        let before = try (1...3).map(transitions)
+        kill(m1, SIGSTOP)
+        let stopped = Date()
+        XCTAssertNotNil(waitFor(1.5) { self.lab.holders().contains(2) }, "m2 takes over while m1 is stopped")
+        Thread.sleep(forTimeInterval: max(0, 2 - Date().timeIntervalSince(stopped)))
+        kill(m1, SIGCONT)
+        let resumed = Date()
+        var twoHolders = 0.0
+        var sawM2Alone = false
+        while Date().timeIntervalSince(resumed) < 1.0 {
+            let h = lab.holders()
+            if h.count > 1 { twoHolders += 0.02 }
+            if h == [2] { sawM2Alone = true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        XCTAssertTrue(sawM2Alone, "m1 yielded to m2 when it ran again")
+        XCTAssertLessThanOrEqual(twoHolders, 0.3, "m1 removed its copy at once")
+        XCTAssertTrue(((try? String(contentsOfFile: lab.log(1), encoding: .utf8)) ?? "").contains("did not run for"))
+        // Then the planned hand-back (preempt) once m2 has held the VIP for minHoldTime.
+        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 5))
+        let after = try (1...3).map(transitions)
+        XCTAssertEqual(zip(after, before).map { $0 - $1 }, [2, 2, 0],
+                       "m1 MASTER→BACKUP→MASTER, m2 BACKUP→MASTER→BACKUP, m3 unmoved: one takeover and one planned hand-back")
+    }
+
     /// m2 restarts with its wall clock an hour behind; then m1 is cut: m2 alone takes over.
     func testARestartWithTheClockBehindIsBelievedAndTakesOver() throws {
         try startAll()
