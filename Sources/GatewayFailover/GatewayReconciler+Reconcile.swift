@@ -52,7 +52,11 @@ extension GatewayReconciler {
             return nil
         }
         let now = ContinuousClock.now
-        if !restoring, let last = ports[index].lastReorderAt, now < last + settings.minHoldTime {
+        // Putting back the active chassis we wrote last, after another writer moved it (a master
+        // that has just yielded, a controller), is defending our order, not a move: not held.
+        let lastTop = ports[index].lastOrder?.first
+        let defending = lastTop != nil && plan.currentOrder.first != lastTop && plan.order.first == lastTop
+        if !restoring, !defending, let last = ports[index].lastReorderAt, now < last + settings.minHoldTime {
             if !ports[index].holding {
                 ports[index].holding = true
                 counters.held += 1
