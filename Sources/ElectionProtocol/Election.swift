@@ -8,14 +8,14 @@ import BasicTypes
 /// - The order of merit is (healthy, not stepped down, priority, node address). The best candidate
 ///   takes over *at once* when the master is dead, resigns (priority 0), steps down or turns
 ///   unhealthy: the others know they are not best and stay BACKUP, so there is no skew wait.
-/// - The master is dead only on evidence: 3 of its intervals without its advert *and* without a
+/// - The master is dead only on evidence: 3¼ of its intervals without its advert *and* without a
 ///   peer that hears it (every advert carries the sender's view of the master), and, when other
-///   peers are heard, only once each of them has spoken since (so their silence about the
-///   master is confirmed) or a fourth interval has passed.
+///   peers are heard, only once each of them has spoken more than 1¼ intervals after that
+///   evidence (so their silence about the master is confirmed) or a further interval has passed.
 /// - A better node preempts a healthy master only with `preempt`, after `preemptDelay`, and not
 ///   while the master is settling (`minHoldTime`).
-/// - Of two MASTERs, the one below yields: health and step-down first, then the one settling
-///   wins, then merit. A MASTER yields also when a peer that hears it reports another MASTER it
+/// - Of two MASTERs, the one below yields: health and step-down first, then a MASTER back from
+///   a stall of its own yields to one that is settling, then merit. A MASTER yields also when a peer that hears it reports another MASTER it
 ///   ranks above (a one-way link: the two cannot hear each other, the peer hears both).
 /// - An unhealthy node is still a candidate: it wins only when no healthy node is reachable, so
 ///   the VIP is never left without a holder while any agent runs.
@@ -118,10 +118,10 @@ public struct Election: Sendable {
         if let r = resumedUntil, r <= now || state != .master { resumedUntil = nil }
         refreshLiveness(now, &step)
         evaluate(now, &step)
-        let flags = advert(at: now).flags
-        if flags != advertisedFlags { step.advertise = true }
+        let current = advert(at: now)
+        if current.flags != advertisedFlags { step.advertise = true }
         if step.advertise || (config.selfTimed && now >= nextAdvertAt) {
-            step.actions.append(.send(advert(at: now)))
+            step.actions.append(.send(current))
             markAdvertised(at: now)
         }
         step.actions.append(.armTimer(at: nextDeadline(now, step.wakeups)))
