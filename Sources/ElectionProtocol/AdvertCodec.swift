@@ -150,16 +150,32 @@ public enum AdvertCodec {
 /// The shared secret of the cluster. With `insecure: true` the key is empty: adverts are still
 /// framed and MAC'd identically, but anyone can forge them.
 public struct AuthKey: Sendable {
-    /// The secret's bytes (swift-crypto's `SymmetricKey` is not `Sendable`; one is made per MAC).
-    private let bytes: [UInt8]
+    /// HMAC-SHA256 keyed once: the inner and outer pads already hashed. Each MAC starts from a
+    /// copy (swift-crypto's hashers are copy-on-write values), so keying costs nothing per advert.
+    private let keyed: KeyedHMAC
 
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8]) { keyed = KeyedHMAC(HMAC<SHA256>(key: SymmetricKey(data: bytes))) }
 
     public func mac<D: DataProtocol>(_ data: D) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: bytes)))
+        var hmac = keyed.start
+        hmac.update(data: data)
+        return Array(hmac.finalize())
     }
 
+    /// Constant time (swift-crypto compares MACs with `safeCompare`).
     func verify<M: DataProtocol, D: DataProtocol>(mac: M, over data: D) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(Array(mac), authenticating: data, using: SymmetricKey(data: bytes))
+        var hmac = keyed.start
+        hmac.update(data: data)
+        return hmac.finalize() == mac
     }
+}
+
+/// The keyed, never-updated HMAC state every MAC starts from.
+///
+/// `@unchecked Sendable`: `start` is immutable and only ever copied; a copy that is updated gets
+/// its own hasher state first (swift-crypto's digests check `isKnownUniquelyReferenced` before
+/// writing), so threads never write shared state.
+private final class KeyedHMAC: @unchecked Sendable {
+    let start: HMAC<SHA256>
+    init(_ start: HMAC<SHA256>) { self.start = start }
 }

@@ -51,12 +51,11 @@ extension NodeCore {
                 gatewayHandle(.advertReceived(d.body(of: g, inGateway: true, receiver: me)), now, &out)
             }
         }
-        let name = "\(d.nodeName) (\(source))"
-        note(.vipMismatch, digestMismatch, peer: source, "\(name) serves ", now, &out)
-        note(.intervalMismatch, intervalMismatch, peer: source, "\(name) advertises ", now, &out)
+        note(.vipMismatch, digestMismatch, peer: source, "\(d.nodeName) (\(source)) serves ", now, &out)
+        note(.intervalMismatch, intervalMismatch, peer: source, "\(d.nodeName) (\(source)) advertises ", now, &out)
     }
 
-    private mutating func note(_ kind: Conflict.Kind, _ findings: [String], peer: NodeAddress, _ prefix: String,
+    private mutating func note(_ kind: Conflict.Kind, _ findings: [String], peer: NodeAddress, _ prefix: @autoclosure () -> String,
                                _ now: Instant, _ out: inout Effects) {
         guard !findings.isEmpty else {
             if conflicts.active.contains(where: { $0.kind == kind && $0.peer == peer }) {
@@ -65,7 +64,7 @@ extension NodeCore {
             }
             return
         }
-        raise(kind, peer: peer, prefix + findings.joined(separator: "; "), now, &out)
+        raise(kind, peer: peer, prefix() + findings.joined(separator: "; "), now, &out)
     }
 
     private mutating func raise(_ kind: Conflict.Kind, peer: NodeAddress, _ detail: String, _ now: Instant, _ out: inout Effects) {
@@ -126,7 +125,7 @@ extension NodeCore {
     /// dozen datagrams.
     mutating func probeSilentPeers(_ now: Instant, _ out: inout Effects) {
         guard started, !stopped else { return }
-        for peer in Array(settings.peers).sorted() where silenceWindow(peer, now) {
+        for peer in settings.sortedPeers where silenceWindow(peer, now) {
             if let last = probedAt[peer], now - last < sendInterval / 4 { continue }
             probedAt[peer] = now
             sendDatagrams(now, to: [peer], &out, scheduled: false)
@@ -153,13 +152,13 @@ extension NodeCore {
         guard started else { return }
         guard out.advertise || nextSendAt.map({ now >= $0 }) ?? true else { return }
         out.advertise = false
-        sendDatagrams(now, to: Array(settings.peers).sorted(), &out)
+        sendDatagrams(now, to: settings.sortedPeers, &out)
     }
 
     /// One datagram per peer with every group's advert. A scheduled send keeps the cadence and
     /// counts as every group's advert; an answer to one peer does not.
     mutating func sendDatagrams(_ now: Instant, to peers: [NodeAddress], _ out: inout Effects, scheduled: Bool = true) {
-        let heardPeers = Array(settings.peers).sorted().filter { lastHeard[$0] != nil }
+        let heardPeers = settings.sortedPeers.filter { lastHeard[$0] != nil }
         let heard = heardPeers.map { Datagram.Heard(address: $0, ageMilliseconds: UInt16(saturatingMilliseconds: now - lastHeard[$0]!)) }
         var bodies: [AdvertBody] = []
         bodies.reserveCapacity(vips.count + 1)

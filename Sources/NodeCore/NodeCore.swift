@@ -238,7 +238,7 @@ public struct NodeCore: Sendable {
         }
         stopped = true  // from here on, nothing is published to the gateway reconciler
         if gateway != nil { gatewayHandle(.shutdown, now, &out) }
-        sendDatagrams(now, to: Array(settings.peers).sorted(), &out)  // every group resigns in one datagram
+        sendDatagrams(now, to: settings.sortedPeers, &out)  // every group resigns in one datagram
     }
 
     // MARK: - Election actions of a VIP group

@@ -5,7 +5,9 @@ import ElectionProtocol
 /// What a node core is built from: the configuration, and the few facts the runtime finds out
 /// before it starts (the node's own address, its gateway chassis, the advert epoch).
 public struct NodeSettings: Sendable {
-    public var configuration: Configuration
+    public var configuration: Configuration {
+        didSet { (peers, sortedPeers) = Self.peers(of: configuration) }
+    }
     public var identity: NodeIdentity
     /// This node's name in the gateway group (`externalGateway.chassis`, resolved); nil: no group.
     public var chassis: String?
@@ -25,6 +27,7 @@ public struct NodeSettings: Sendable {
                 epoch: UInt64, nonceSeed: UInt64? = nil, interfaceLossHold: Duration? = nil, hostFault: String? = nil) {
         self.hostFault = hostFault
         self.configuration = configuration
+        (peers, sortedPeers) = Self.peers(of: configuration)
         self.identity = identity
         self.chassis = chassis
         self.epoch = epoch
@@ -32,8 +35,16 @@ public struct NodeSettings: Sendable {
         self.interfaceLossHold = interfaceLossHold
     }
 
-    /// The configured peers, as election addresses.
-    public var peers: Set<NodeAddress> { Set(configuration.cluster.peers.map(NodeAddress.init)) }
+    /// The configured peers, as election addresses (kept with the configuration: read on every
+    /// datagram).
+    public private(set) var peers: Set<NodeAddress>
+    /// The same in address order: the order datagrams go out and the heard list is written.
+    public private(set) var sortedPeers: [NodeAddress]
+
+    private static func peers(of configuration: Configuration) -> (Set<NodeAddress>, [NodeAddress]) {
+        let peers = Set(configuration.cluster.peers.map(NodeAddress.init))
+        return (peers, peers.sorted())
+    }
 
     /// How long a lost carrier must last before it counts: twice the advert interval, at least
     /// 200 ms.
