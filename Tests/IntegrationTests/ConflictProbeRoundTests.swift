@@ -44,7 +44,7 @@ final class ConflictProbeRoundTests: XCTestCase {
         let dump = try lab.helper(in: "client", ["tcpdump", "-i", "eth0", "-nn", "-U", "--immediate-mode", "-w", capture,
                                                  "arp or (icmp6 and ip6[40] == 135)"], log: "tcpdump.log")
         XCTAssertNotNil(waitFor(5) { ((try? String(contentsOfFile: lab.dir.appendingPathComponent("tcpdump.log").path, encoding: .utf8)) ?? "").contains("listening on") })
-        let seconds = 6.0
+        let seconds = 8.0
         Thread.sleep(forTimeInterval: seconds)
         kill(dump.processIdentifier, SIGINT)
         dump.waitUntilExit()

@@ -118,7 +118,7 @@ extension Agent {
         let loop = self.loop
         for (interface, vips) in batches {
             prober.queue.async {
-                let result: Result<(claimants: [[UInt8]: [[UInt8]]], peerMACs: [[UInt8]: [[UInt8]]]), ConflictProbeError>
+                let result: Result<ConflictProber.Claims, ConflictProbeError>
                 do {
                     result = .success(try prober.probe(vips.map(\.address), on: interface, own: own))
                 } catch {
@@ -129,8 +129,9 @@ extension Agent {
         }
     }
 
+    /// A round's verdicts for the VIPs of one interface; the next round once every interface answered.
     private func conflictsProbed(_ vips: [(name: String, address: [UInt8])], on interface: String,
-                                 _ result: Result<(claimants: [[UInt8]: [[UInt8]]], peerMACs: [[UInt8]: [[UInt8]]]), ConflictProbeError>) {
+                                 _ result: Result<ConflictProber.Claims, ConflictProbeError>) {
         guard let watch = conflictWatch else { return }
         watch.inFlight -= 1
         defer { scheduleConflictProbes() }

@@ -32,6 +32,10 @@ final class ConflictProber: @unchecked Sendable {
         self.peers = peers
     }
 
+    /// What one probe of several addresses found: the MACs claiming each address, and the
+    /// peers' MACs (by peer address) as known after it.
+    typealias Claims = (claimants: [[UInt8]: [[UInt8]]], peerMACs: [[UInt8]: [[UInt8]]])
+
     /// What one probe found: the claimants and the peers' MACs as known after it.
     struct Finding: Sendable {
         var claimants: [[UInt8]]
@@ -40,8 +44,7 @@ final class ConflictProber: @unchecked Sendable {
 
     /// On `queue`: probes every address of `addresses` on `interface` at once (one window for
     /// all: many VIPs cost one window, not one per VIP; one per family when both are there).
-    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws
-        -> (claimants: [[UInt8]: [[UInt8]]], peerMACs: [[UInt8]: [[UInt8]]]) {
+    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws -> Claims {
         do {
             var found: [[UInt8]: [[UInt8]]] = [:]
             let v4 = addresses.filter { $0.count == 4 }, v6 = addresses.filter { $0.count == 16 }
