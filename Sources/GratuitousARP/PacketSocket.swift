@@ -53,6 +53,22 @@ final class PacketSocket {
         fd = -1
     }
 
+    /// Keeps only neighbour solicitations and advertisements (a socket bound for IPv6).
+    func attachNDPFilter() throws {
+        guard vip_attach_ndp_filter(fd) == 0 else {
+            throw AnnounceError(operation: "attaching the NS/NA filter to the packet socket", interface: interface,
+                                libraryError: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Makes the interface accept frames to the multicast MAC `mac` while this socket is open.
+    func addMembership(_ mac: [UInt8]) throws {
+        guard mac.count == 6, mac.withUnsafeBufferPointer({ vip_add_multicast_membership(fd, interfaceIndex, $0.baseAddress) }) == 0 else {
+            throw AnnounceError(operation: "joining \(mac.map { String($0, radix: 16) }.joined(separator: ":")) on the packet socket",
+                                interface: interface, libraryError: String(cString: strerror(errno)))
+        }
+    }
+
     /// Discards every frame already queued.
     func drain() {
         var buffer = [UInt8](repeating: 0, count: 2048)

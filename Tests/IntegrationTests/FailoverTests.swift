@@ -182,6 +182,7 @@ final class FailoverTests: XCTestCase {
         let status = lab.vipctl(2, "status --json").output
         XCTAssertTrue(status.contains("fd00:77::11"), "m2 knows m1 by its IPv6 address: \(status)")
         try portCutFailsOverAndTheClientFollows()
+        XCTAssertFalse(lab.logs().contains("address conflict"), "the backups' DAD probes see the master agent, never a stray")
     }
 
     /// Datagrams from a peer's address that are garbage, truncated, oversized, forged (bad MAC),

@@ -5,26 +5,26 @@ import HostModel
 import NIOCore
 import NodeCore
 
-/// Address conflicts (RFC 5227): every IPv4 VIP is probed on its interface ("who has the VIP?",
-/// sender 0.0.0.0) from the start and all the time, so a stray host holding it is found before
-/// this node claims it and while it is MASTER. A conflict makes the group FAULT (the core) with
-/// the stray's MAC in the reason, is counted in `vip_agent_address_conflicts_total{vip}` and
-/// ends when the probes find it gone. The probes block, so they run on the prober's queue; the
-/// verdicts come back to the agent's loop.
-///
-/// IPv6 VIPs are not probed (a neighbour solicitation probe is left to do).
+/// Address conflicts: every VIP is probed on its interface from the start and all the time, an
+/// IPv4 VIP by ARP ("who has the VIP?", sender 0.0.0.0, RFC 5227), an IPv6 VIP by neighbour
+/// solicitation (from ::, to its solicited-node group, RFC 4862 §5.4), so a stray host holding
+/// it is found before this node claims it and while it is MASTER. A conflict makes the group
+/// FAULT (the core) with the stray's MAC in the reason, is counted in
+/// `vip_agent_address_conflicts_total{vip}` and ends when the probes find it gone. The probes
+/// block, so they run on the prober's queue; the verdicts come back to the agent's loop. All
+/// the VIPs due on one interface share one probe window, at the start and periodically.
 extension Agent {
-    /// Before the first claim: one probe of every IPv4 VIP, waited for on the loop (the 300 ms
+    /// Before the first claim: one probe of every VIP, waited for on the loop (the 300 ms
     /// window, plus asking the peers their MACs when an unknown host answers), so that a stray
     /// host found now makes the group FAULT before it can become MASTER. Call before `.start`.
     func probeConflictsBeforeClaiming(_ snapshot: HostSnapshot) {
-        let peers = configuration.cluster.peers.filter(\.isIPv4).map(\.bytes)
+        let peers = configuration.cluster.peers.map(\.bytes)
         let watch = ConflictWatch(prober: ConflictProber(peers: peers))
         conflictWatch = watch
         let own = Set(snapshot.links.map(\.mac).filter { !$0.isEmpty })
         // All the VIPs of one interface in one probe: one window however many VIPs there are.
         var byInterface: [String: [VIPConfig]] = [:]
-        for vip in configuration.vips where vip.address.isIPv4 {
+        for vip in configuration.vips {
             let resolution = InterfaceResolver.resolve(configured: vip.interface, vip: vip.address,
                                                        prefixLength: vip.prefixLength, snapshot: snapshot)
             guard let interface = resolution.interface else { continue }
@@ -44,7 +44,7 @@ extension Agent {
                 logger.warning("probing for address conflicts on \(interface) failed: \(error)")
             }
         }
-        for vip in configuration.vips where vip.address.isIPv4 {
+        for vip in configuration.vips {
             guard let finding = findings[vip.name] else { continue }
             // No peer is known to hold the VIP yet; an unknown MAC is a stray for certain only
             // when every peer told its MAC (a peer whose election address is on another segment
@@ -65,86 +65,116 @@ extension Agent {
     /// After `.start`: the periodic probes.
     func startConflictProbes() {
         guard let watch = conflictWatch else { return }
-        for vip in configuration.vips where vip.address.isIPv4 {
-            scheduleConflictProbe(vip.name, after: watch.trackers[vip.name]?.nextDelay ?? .zero)
+        let now = ContinuousClock.now
+        for vip in configuration.vips {
+            watch.schedule.probed(vip.name, at: now, next: watch.trackers[vip.name]?.nextDelay ?? .zero)
         }
+        scheduleConflictProbes()
     }
 
     func stopConflictWatch() {
         guard let watch = conflictWatch else { return }
         conflictWatch = nil
-        watch.tasks.values.forEach { $0.cancel() }
+        watch.task?.cancel()
+        watch.task = nil
         let prober = watch.prober
         prober.queue.async { prober.close() }
     }
 
-    private func scheduleConflictProbe(_ name: String, after delay: Duration) {
-        guard let watch = conflictWatch else { return }
-        let bound = self.bound
-        let (seconds, attoseconds) = delay.components
+    /// Arms the one timer for the earliest due probe (none while a round is out).
+    private func scheduleConflictProbes() {
+        guard let watch = conflictWatch, watch.inFlight == 0 else { return }
+        watch.task?.cancel()
+        let now = ContinuousClock.now
+        // No VIP (a reload removed them all): look again later, for the VIPs a reload adds.
+        let next = watch.schedule.next(of: core.vips.map(\.name), at: now) ?? now.advanced(by: ConflictTracker.interval)
+        let (seconds, attoseconds) = max(.zero, now.duration(to: next)).components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        watch.tasks[name] = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {
-            bound.value.runConflictProbe(name)
+        let bound = self.bound
+        watch.task = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            bound.value.runConflictProbes()
         }
     }
 
-    private func runConflictProbe(_ name: String) {
-        guard conflictWatch != nil, let group = core.vips.first(where: { $0.name == name }) else { return }
-        guard let interface = group.placedOn ?? group.resolution.interface else {
-            scheduleConflictProbe(name, after: ConflictTracker.interval)
-            return
+    /// One round: every VIP due (`ConflictSchedule`), one probe window per interface.
+    private func runConflictProbes() {
+        guard let watch = conflictWatch else { return }
+        watch.task = nil
+        let now = ContinuousClock.now
+        var batches: [String: [(name: String, address: [UInt8])]] = [:]
+        let round = Set(watch.schedule.round(of: core.vips.map(\.name), at: now))
+        for group in core.vips where round.contains(group.name) {
+            guard let interface = group.placedOn ?? group.resolution.interface else {
+                watch.schedule.probed(group.name, at: now, next: ConflictTracker.interval)
+                continue
+            }
+            batches[interface, default: []].append((group.name, group.address.bytes))
         }
-        guard let prober = conflictWatch?.prober else { return }
-        let address = group.address.bytes
+        watch.inFlight = batches.count
+        guard !batches.isEmpty else { return scheduleConflictProbes() }
+        let prober = watch.prober
         let own = ownMACs()
         let bound = self.bound
         let loop = self.loop
-        prober.queue.async {
-            let result: Result<ConflictProber.Finding, ConflictProbeError>
-            do {
-                result = .success(try prober.probe(address, on: interface, own: own))
-            } catch {
-                result = .failure(ConflictProbeError(description: "\(error)"))
+        for (interface, vips) in batches {
+            prober.queue.async {
+                let result: Result<ConflictProber.Claims, ConflictProbeError>
+                do {
+                    result = .success(try prober.probe(vips.map(\.address), on: interface, own: own))
+                } catch {
+                    result = .failure(ConflictProbeError(description: "\(error)"))
+                }
+                loop.execute { bound.value.conflictsProbed(vips, on: interface, result) }
             }
-            loop.execute { bound.value.conflictProbed(name, on: interface, result) }
         }
     }
 
-    private func conflictProbed(_ name: String, on interface: String, _ result: Result<ConflictProber.Finding, ConflictProbeError>) {
-        guard let watch = conflictWatch, let group = core.vips.first(where: { $0.name == name }) else { return }
+    /// A round's verdicts for the VIPs of one interface; the next round once every interface answered.
+    private func conflictsProbed(_ vips: [(name: String, address: [UInt8])], on interface: String,
+                                 _ result: Result<ConflictProber.Claims, ConflictProbeError>) {
+        guard let watch = conflictWatch else { return }
+        watch.inFlight -= 1
+        defer { scheduleConflictProbes() }
         switch result {
         case .failure(let error):
-            if watch.mayLog(name) {
-                logger.warning("\(name): probing for address conflicts on \(interface) failed: \(error)",
+            if watch.mayLog("interface " + interface) {
+                logger.warning("probing \(vips.map(\.name).joined(separator: ", ")) for address conflicts on \(interface) failed: \(error)")
+            }
+            for vip in vips { watch.schedule.probed(vip.name, at: .now, next: ConflictTracker.interval) }
+        case .success(let (claimants, peerMACs)):
+            for vip in vips {
+                conflictProbed(vip.name, ConflictProber.Finding(claimants: claimants[vip.address] ?? [], peerMACs: peerMACs))
+            }
+        }
+    }
+
+    /// One VIP's verdict from a round: the tracker says whether its conflict begins or ends.
+    private func conflictProbed(_ name: String, _ finding: ConflictProber.Finding) {
+        guard let watch = conflictWatch, let group = core.vips.first(where: { $0.name == name }) else { return }
+        let master = group.election.master(at: MonotonicClock.now())
+        let evidence = ConflictEvidence(
+            ownMACs: ownMACs(), peerMACs: finding.peerMACs, holding: group.holding,
+            masterPeer: master.flatMap { $0 == identity ? nil : $0.address.bytes })
+        var tracker = watch.trackers[name] ?? ConflictTracker()
+        let change = tracker.observe(evidence.strangers(among: finding.claimants),
+                                     certain: evidence.isCertain(among: finding.claimants, peerCount: watch.prober.peerCount))
+        watch.trackers[name] = tracker
+        watch.schedule.probed(name, at: .now, next: tracker.nextDelay)
+        switch change {
+        case .began(let owner):
+            watch.lastLogged[name] = ContinuousClock.now  // the core logs this one
+            observers.addressConflict(vip: name)
+            feed(.addressConflict(vip: name, owner: macText(owner)))
+            observers.changed()
+        case .ended:
+            watch.lastLogged[name] = nil
+            feed(.addressConflict(vip: name, owner: nil))
+            observers.changed()
+        case nil:
+            if let owner = tracker.owner, watch.mayLog(name) {
+                logger.warning("\(name): address conflict: \(group.address) is still answered by \(macText(owner))",
                                metadata: ["vip": "\(name)"])
             }
-            scheduleConflictProbe(name, after: ConflictTracker.interval)
-        case .success(let finding):
-            let master = group.election.master(at: MonotonicClock.now())
-            let evidence = ConflictEvidence(
-                ownMACs: ownMACs(), peerMACs: finding.peerMACs, holding: group.holding,
-                masterPeer: master.flatMap { $0 == identity ? nil : $0.address.bytes })
-            var tracker = watch.trackers[name] ?? ConflictTracker()
-            let change = tracker.observe(evidence.strangers(among: finding.claimants),
-                                         certain: evidence.isCertain(among: finding.claimants, peerCount: watch.prober.peerCount))
-            watch.trackers[name] = tracker
-            switch change {
-            case .began(let owner):
-                watch.lastLogged[name] = ContinuousClock.now  // the core logs this one
-                observers.addressConflict(vip: name)
-                feed(.addressConflict(vip: name, owner: macText(owner)))
-                observers.changed()
-            case .ended:
-                watch.lastLogged[name] = nil
-                feed(.addressConflict(vip: name, owner: nil))
-                observers.changed()
-            case nil:
-                if let owner = tracker.owner, watch.mayLog(name) {
-                    logger.warning("\(name): address conflict: \(group.address) is still answered by \(macText(owner))",
-                                   metadata: ["vip": "\(name)"])
-                }
-            }
-            scheduleConflictProbe(name, after: tracker.nextDelay)
         }
     }
 

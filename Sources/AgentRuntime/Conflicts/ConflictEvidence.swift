@@ -1,5 +1,6 @@
-/// Which of the hosts that answered an ARP probe for a VIP are a conflict (RFC 5227): a host
-/// that is neither this one nor a peer agent. Pure.
+/// Which of the hosts that answered an ARP or neighbour solicitation probe for a VIP (or probed
+/// for it themselves) are a conflict (RFC 5227, RFC 4862): a host that is neither this one nor
+/// a peer agent. Pure.
 ///
 /// A peer agent answers for the VIP while it is MASTER: while this node is BACKUP that is the
 /// legitimate holder, and while this node is MASTER too it is a split brain, which the election
@@ -10,12 +11,12 @@
 struct ConflictEvidence: Sendable, Equatable {
     /// The MACs of this host's links.
     var ownMACs: Set<[UInt8]>
-    /// The MACs each peer answered with for its own address on the VIP's interface (by its IPv4
-    /// bytes; several when its interfaces share the segment).
+    /// The MACs each peer answered with for its own address on the VIP's interface (by its
+    /// address bytes, IPv4 or IPv6; several when its interfaces share the segment).
     var peerMACs: [[UInt8]: [[UInt8]]]
     /// This node holds the VIP (MASTER): no other host may answer for it.
     var holding: Bool
-    /// The peer the election believes is MASTER (its IPv4 bytes), if any.
+    /// The peer the election believes is MASTER (its address bytes), if any.
     var masterPeer: [UInt8]?
 
     /// The claimants known to be neither this host nor a peer agent.
