@@ -188,7 +188,9 @@ extension NodeCore {
             vips[i].driver.markAdvertised(at: now)
         }
         gateway?.driver.markAdvertised(at: now)
+        // A late tick keeps the cadence; an early send (a state change) restarts it, so that the
+        // next scheduled one is not skipped and the gap on the wire stays one interval.
         let due = (nextSendAt ?? now) + sendInterval
-        nextSendAt = nextSendAt.map { now - $0 < sendInterval } ?? false && due > now ? due : now + sendInterval
+        nextSendAt = nextSendAt.map { now - $0 < sendInterval } ?? false && due > now ? min(due, now + sendInterval) : now + sendInterval
     }
 }

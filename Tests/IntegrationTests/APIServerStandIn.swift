@@ -3,7 +3,8 @@ import Foundation
 /// A stand-in for each master's kube-apiserver: an HTTPS server on 127.0.0.1:6443 inside the
 /// master's namespace answering `/readyz`, with a certificate made at test time. What it answers
 /// is steered through a file per master: `ok` (200), `fail` (500 with a reason on the first
-/// line), `hang` (never answers); killing it gives "connection refused".
+/// line), `hang` (never answers), `slow <seconds>` (200 that late, each logged as `slow`);
+/// killing it gives "connection refused".
 struct APIServerStandIn {
     let lab: Lab
     var caFile: String { lab.dir.appendingPathComponent("pki/ca.crt").path }
@@ -16,6 +17,10 @@ struct APIServerStandIn {
                 mode = open(mode_file).read().strip() if os.path.exists(mode_file) else "ok"
                 if mode == "hang":
                     time.sleep(3600)
+                if mode.startswith("slow "):
+                    time.sleep(float(mode.split()[1]))
+                    print("slow", flush=True)
+                    mode = "ok"
                 code, body = (200, b"ok\\n") if mode == "ok" else (500, b"[-]etcd failed: reason withheld\\nreadyz check failed\\n")
                 self.send_response(code)
                 self.send_header("Content-Type", "text/plain")
@@ -54,7 +59,7 @@ struct APIServerStandIn {
 
     func modeFile(_ i: Int) -> URL { lab.dir.appendingPathComponent("readyz-m\(i)") }
 
-    /// `ok`, `fail` or `hang`.
+    /// `ok`, `fail`, `hang` or `slow <seconds>`.
     func set(_ i: Int, _ mode: String) throws {
         try Data(mode.utf8).write(to: modeFile(i))
     }

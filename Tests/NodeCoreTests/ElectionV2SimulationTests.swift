@@ -198,6 +198,22 @@ final class ElectionV2SimulationTests: XCTestCase {
         XCTAssertLessThanOrEqual(back - tookOver, 2_000 * ms + 50 * ms)
     }
 
+    /// The advert sent at once when the master settles (minHoldTime over, a new flag) does not
+    /// push the next scheduled one back: no gap on the wire is longer than one interval.
+    func testAnEarlyAdvertDoesNotStretchTheNextInterval() {
+        let sim = cluster(seed: 1, minHoldTime: 1_500)
+        XCTAssertTrue(sim.nodes[0].election.isSettling(at: sim.now), "n0 holds less than minHoldTime")
+        sim.recordSends = true
+        sim.run(for: 2_000 * ms)
+        XCTAssertFalse(sim.nodes[0].election.isSettling(at: sim.now), "n0 settled meanwhile")
+        for peer in 1...2 {
+            let times = sim.sendTimes[NodeSim.Link(from: 0, to: peer)] ?? []
+            let worst = zip(times.dropFirst(), times).map { $0 - $1 }.max() ?? 0
+            XCTAssertGreaterThan(times.count, 15)
+            XCTAssertLessThanOrEqual(worst, 100 * ms, "n0 → n\(peer): worst gap \(Double(worst) / 1e6) ms")
+        }
+    }
+
     /// 64 VIPs cost one datagram per peer per interval, like one VIP.
     func testOneDatagramPerPeerPerIntervalForAllGroups() {
         func rate(_ vips: Int) -> Int {

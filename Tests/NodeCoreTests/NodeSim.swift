@@ -77,6 +77,9 @@ final class NodeSim {
     /// Nodes paused (SIGSTOP) until the instant: their events wait, datagrams queue up.
     private var pausedUntil: [Int: Int64] = [:]
     private(set) var datagramsSent = 0
+    /// When each directed link's datagrams were sent (nanoseconds), while `recordSends` is on.
+    var recordSends = false
+    private(set) var sendTimes: [Link: [Int64]] = [:]
     struct Link: Hashable { var from: Int; var to: Int }
     var delayRange: ClosedRange<Int64> = (1 * ms)...(1 * ms)
     /// How long a netlink notification takes to reach the agent.
@@ -219,6 +222,7 @@ final class NodeSim {
         guard let j = nodes.firstIndex(where: { NodeAddress($0.address) == datagram.peer }) else { return }
         datagramsSent += 1
         let link = Link(from: i, to: j)
+        if recordSends { sendTimes[link, default: []].append(now.nanoseconds) }
         if let p = partition, p[i] != p[j] { return }
         if blocked.contains(link) { return }
         if loss > 0, rng.chance(loss) { return }

@@ -5,14 +5,14 @@
 #   need_packages lab          + what the namespace lab uses (iproute2, ping)
 #   need_packages test         + what the test suite uses (openssl, systemd-analyze, python3,
 #                                script, ovsdb-server, ovn-northd, ovs-vswitchd and the OVN/OVS schemas, promtool, tcpdump,
-#                                lintian) and the PyPI packages in PYPI_TEST
+#                                lintian, stress-ng) and the PyPI packages in PYPI_TEST
 #   need_packages bench        + what bench/compare uses (keepalived, nftables, gnuplot, valgrind)
 
 PACKAGES_BUILD=(pkg-config libnl-3-dev libnl-route-3-dev libnet1-dev libsystemd-dev)
 PACKAGES_LAB=(iproute2 iputils-ping procps)
 PACKAGES_BENCH=(keepalived nftables gnuplot-nox valgrind)
 PACKAGES_TEST=(openssl systemd python3 bsdutils ovn-central ovn-common openvswitch-common openvswitch-switch
-               prometheus lintian tcpdump libcap2-bin util-linux nftables faketime)
+               prometheus lintian tcpdump libcap2-bin util-linux nftables faketime stress-ng)
 # The Kubernetes schemas for the static pod check (offline: the package ships them).
 PYPI_TEST=("kubernetes-validate>=1.29")
 
