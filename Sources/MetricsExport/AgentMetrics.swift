@@ -93,6 +93,20 @@ public final class AgentMetrics: Sendable {
         }
     }
 
+    /// Adverts sent and received per VIP since the last call, in one batch.
+    public func advertsCounted(sent: [String: Int64], received: [String: Int64]) {
+        advertCounters.withLockedValue { cache in
+            func counters(_ vip: String) -> (sent: Counter, received: Counter) {
+                if let known = cache[vip] { return known }
+                let made = (sent: counter(MetricNames.advertsSent, ["vip": vip]), received: counter(MetricNames.advertsReceived, ["vip": vip]))
+                cache[vip] = made
+                return made
+            }
+            for (vip, count) in sent where count > 0 { counters(vip).sent.increment(by: count) }
+            for (vip, count) in received where count > 0 { counters(vip).received.increment(by: count) }
+        }
+    }
+
     private func advertCounters(_ vip: String) -> (sent: Counter, received: Counter) {
         advertCounters.withLockedValue { cache in
             if let known = cache[vip] { return known }

@@ -25,6 +25,19 @@ final class AgentMetricsTests: XCTestCase {
         XCTAssertTrue(text.contains("# TYPE vip_agent_transitions_total counter"))
     }
 
+    func testAdvertsCountedInBatchesAddUp() {
+        let metrics = AgentMetrics()
+        metrics.registerVIP("api")
+        metrics.advertSent(vip: "api")
+        metrics.advertsCounted(sent: ["api": 5, "web": 0], received: ["api": 7, "web": 3])
+        metrics.advertsCounted(sent: ["api": 1], received: [:])
+        let text = metrics.render()
+        XCTAssertEqual(sample(text, #"vip_agent_adverts_sent_total{vip="api"}"#), 7)
+        XCTAssertEqual(sample(text, #"vip_agent_adverts_received_total{vip="api"}"#), 7)
+        XCTAssertEqual(sample(text, #"vip_agent_adverts_received_total{vip="web"}"#), 3, "a VIP first seen in a batch")
+        XCTAssertEqual(sample(text, #"vip_agent_adverts_sent_total{vip="web"}"#), 0)
+    }
+
     func testCountersMove() {
         let metrics = AgentMetrics()
         metrics.registerVIP("api")

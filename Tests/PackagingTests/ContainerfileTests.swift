@@ -15,7 +15,12 @@ final class ContainerfileTests: XCTestCase {
         XCTAssertEqual(stages.count, 2, "expected a build stage and a runtime stage")
         let build = try XCTUnwrap(stages.first)
         XCTAssertTrue(build.hasPrefix("FROM docker.io/library/swift:6."), build)
-        XCTAssertTrue(build.contains("swift build -c release --static-swift-stdlib"))
+        // The shipped release build: scripts/build-release (static Swift runtime, DT_RELR).
+        XCTAssertTrue(build.contains("scripts/build-release"), build)
+        let script = try RepositoryFiles.text("scripts/build-release")
+        for flag in ["-c release", "--static-swift-stdlib", "--no-export-dynamic", "pack-relative-relocs"] {
+            XCTAssertTrue(script.contains(flag), "scripts/build-release lacks \(flag)")
+        }
         for package in ["libnl-3-dev", "libnl-route-3-dev", "libnet1-dev", "libsystemd-dev"] {
             XCTAssertTrue(build.contains(package), "build stage lacks \(package)")
         }

@@ -38,6 +38,10 @@ final class Agent {
     private var pendingSends: [EventLoopFuture<[any Error]>] = []
     private(set) var stopping = false
     private var timer: Scheduled<Void>?
+    /// Adverts counted for the metrics, flushed within `tallyPeriod` (and at every transition).
+    private var tally = AdvertTally()
+    private var tallyFlush: Scheduled<Void>?
+    static let tallyPeriod = TimeAmount.milliseconds(250)
     /// Frames of gratuitous ARP / NA sent, per VIP.
     private(set) var garpsSent: [String: UInt64] = [:]
     /// What HostProblemFinder found in the last host snapshot (Agent+HostProblems).
@@ -191,6 +195,7 @@ final class Agent {
             let agent = bound.value
             agent.announcers.values.forEach { $0.close() }
             agent.announcers = [:]
+            agent.flushTally()
             agent.observers.finish()
             return agent.transport?.close() ?? agent.loop.makeSucceededVoidFuture()
         }
@@ -257,7 +262,8 @@ final class Agent {
             case .dropped(let reason, _):
                 observers.dropped(reason)
             case .advertsReceived(let groups):
-                observers.advertsReceived(groups: groups)
+                tally.received(groups)
+                flushTallySoon()
             case .reply(let text, let isError):
                 replies.append(Reply(text: text, isError: isError))
             case .armTimer(let at):
@@ -284,7 +290,23 @@ final class Agent {
                 pendingSends.append(sent)
             }
         }
-        for group in groups { observers.advertSent(vip: group) }
+        tally.sent(groups)
+        flushTallySoon()
+    }
+
+    private func flushTallySoon() {
+        guard tallyFlush == nil else { return }
+        let bound = self.bound
+        tallyFlush = loop.scheduleTask(in: Self.tallyPeriod) { bound.value.flushTally() }
+    }
+
+    /// Hands the adverts counted so far to the metrics.
+    func flushTally() {
+        tallyFlush?.cancel()
+        tallyFlush = nil
+        guard !tally.isEmpty else { return }
+        let (sent, received) = tally.take()
+        observers.advertsCounted(sent: sent, received: received)
     }
 
     /// Carries out placement steps with netlink; returns the refused ones.
@@ -329,6 +351,7 @@ final class Agent {
 
     /// Log, history, metrics and watchers for one transition of a VIP or of the gateway group.
     private func recordTransition(of name: String, from: GroupState, to: GroupState, reason: String) {
+        flushTally()  // the metrics show the adverts that led to it
         logger.notice("\(name): \(from.rawValue) → \(to.rawValue): \(reason)",
                       metadata: ["vip": "\(name)", "state": "\(to.rawValue)", "reason": "\(reason)"])
         history.append(HistoryEntry(time: isoTimestamp(Date()), vip: name, from: from.rawValue,

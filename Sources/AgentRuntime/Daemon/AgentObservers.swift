@@ -5,8 +5,8 @@ import StatusProtocol
 /// Something the agent did, for metrics.
 enum AgentEvent: Sendable {
     case dropped(DropReason)
-    case advertSent(vip: String)
-    case advertsReceived(groups: [String])
+    /// Adverts per group since the last such event (batched: AdvertTally).
+    case advertsCounted(sent: [String: Int64], received: [String: Int64])
     case garpSent(vip: String, count: Int)
     case addressConflict(vip: String)
     case transition(vip: String, to: String)
@@ -27,8 +27,7 @@ struct AgentObservers {
     var onFinish: [() -> Void] = []
 
     func dropped(_ reason: DropReason) { emit(.dropped(reason)) }
-    func advertSent(vip: String) { emit(.advertSent(vip: vip)) }
-    func advertsReceived(groups: [String]) { emit(.advertsReceived(groups: groups)) }
+    func advertsCounted(sent: [String: Int64], received: [String: Int64]) { emit(.advertsCounted(sent: sent, received: received)) }
     func garpSent(vip: String, count: Int) { emit(.garpSent(vip: vip, count: count)) }
     func addressConflict(vip: String) { emit(.addressConflict(vip: vip)) }
     func transition(vip: String, to: String) { emit(.transition(vip: vip, to: to)) }

@@ -17,10 +17,8 @@ enum MetricsBridge {
             switch event {
             case .dropped(let reason):
                 metrics.dropped(reason: reason.rawValue)
-            case .advertSent(let vip):
-                metrics.advertSent(vip: vip)
-            case .advertsReceived(let groups):
-                metrics.advertsReceived(vips: groups)
+            case .advertsCounted(let sent, let received):
+                metrics.advertsCounted(sent: sent, received: received)
             case .garpSent(let vip, let count):
                 metrics.garpSent(vip: vip, count: count)
             case .addressConflict(let vip):
