@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "HostModel", dependencies: ["BasicTypes"]),
         .target(name: "NodeCore", dependencies: ["BasicTypes", "ElectionProtocol", "AgentConfig", "HostModel"]),
         .target(name: "StatusProtocol"),
+        // Process-wide memory: the start-up's code pages given back once the agent runs.
+        .target(name: "ProcessFootprint"),
 
         // Host and network I/O.
         .target(name: "HostPlumbing", dependencies: ["CNetlink", "BasicTypes", "HostModel"]),
@@ -96,7 +98,7 @@ let package = Package(
                 dependencies: [
                     "NodeCore", "BasicTypes", "HostModel", "ElectionProtocol", "AgentConfig", "StatusProtocol", "HostPlumbing", "HostPreflight",
                     "GratuitousARP", "HealthChecks", "ControlSocket", "MetricsExport", "OVSDB", "GatewayFailover",
-                    "SystemdIntegration",
+                    "SystemdIntegration", "ProcessFootprint",
                     .product(name: "NIOCore", package: "swift-nio"),
                     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                     .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,6 +126,7 @@ let package = Package(
         .testTarget(name: "ElectionProtocolTests", dependencies: ["ElectionProtocol", "BasicTypes", "TestSupport"]),
         .testTarget(name: "NodeCoreTests", dependencies: ["NodeCore", "AgentConfig", "BasicTypes", "ElectionProtocol", "HostModel", "TestSupport"]),
         .testTarget(name: "BasicTypesTests", dependencies: ["BasicTypes"]),
+        .testTarget(name: "ProcessFootprintTests", dependencies: ["ProcessFootprint"]),
         .testTarget(name: "HostModelTests", dependencies: ["HostModel", "BasicTypes"]),
         .testTarget(name: "AgentConfigTests", dependencies: ["AgentConfig", "BasicTypes"]),
         .testTarget(name: "StatusProtocolTests", dependencies: ["StatusProtocol"]),

@@ -4,6 +4,7 @@ import HostPreflight
 import Logging
 import NIOCore
 import NIOPosix
+import ProcessFootprint
 import ServiceLifecycle
 import UnixSignals
 import SystemdIntegration
@@ -80,6 +81,9 @@ struct AgentService: Service {
             throw error
         }
         await surfaces.ready()
+        // Running: the code only the start-up needed need not stay mapped (ProcessFootprint).
+        let released = StartupPages.release()
+        logger.debug("start-up code pages released (\(released >> 20) MiB of executable mappings advised)")
         // SIGHUP (systemctl reload) never kills the agent: the file is read again, checked and
         // applied live (ConfigReload).
         let reloads = Task { [agent, configPath, logger] in
