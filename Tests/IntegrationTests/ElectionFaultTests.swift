@@ -4,32 +4,7 @@ import XCTest
 /// Election v2 in network namespaces, with faults injected by nftables (always checked by the
 /// rule's own counter), a restart under libfaketime, a recorded advert stream played back, and
 /// misconfigured peers.
-final class ElectionFaultTests: XCTestCase {
-    private var lab: Lab!
-
-    override func setUpWithError() throws {
-        lab = try Lab(count: 3, test: name.filter { $0.isLetter })
-        try lab.configure(1, priority: 150)
-        try lab.configure(2, priority: 140)
-        try lab.configure(3, priority: 130)
-    }
-
-    override func tearDown() {
-        if let lab, testRun?.hasSucceeded == false { print(lab.logs()) }
-        lab?.down()
-        lab = nil
-    }
-
-    private func startAll() throws {
-        for i in 1...3 { try lab.start(i) }
-        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150) should be elected")
-    }
-
-    private func status(_ i: Int) throws -> [String: Any] {
-        let out = lab.vipctl(i, "status --json").output
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], out)
-    }
-
+final class ElectionFaultTests: ThreeMastersTestCase {
     private func transitions(_ i: Int) throws -> Int {
         try XCTUnwrap((try status(i)["counters"] as? [String: Any])?["transitions"] as? Int)
     }

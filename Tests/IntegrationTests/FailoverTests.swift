@@ -3,27 +3,7 @@ import XCTest
 
 /// The running agent in network namespaces: three masters and a client on one Linux bridge.
 /// Every scenario ends by checking that exactly one master holds the VIP.
-final class FailoverTests: XCTestCase {
-    private var lab: Lab!
-
-    override func setUpWithError() throws {
-        lab = try Lab(count: 3, test: name.filter { $0.isLetter })
-        try lab.configure(1, priority: 150)
-        try lab.configure(2, priority: 140)
-        try lab.configure(3, priority: 130)
-    }
-
-    override func tearDown() {
-        if let lab, testRun?.hasSucceeded == false { print(lab.logs()) }
-        lab?.down()
-        lab = nil
-    }
-
-    private func startAll() throws {
-        for i in 1...3 { try lab.start(i) }
-        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150) should be elected")
-    }
-
+final class FailoverTests: ThreeMastersTestCase {
     func testBestNodeIsElectedAndTheClientReachesIt() throws {
         try startAll()
         XCTAssertTrue(lab.holds(1, on: "eth0"))

@@ -4,27 +4,7 @@ import XCTest
 /// Host faults (issue 12): stale VIP copies after a crash, what `validate --host` and `run`
 /// refuse, an election socket that survives send errors, bounded operator servers, and the VIP
 /// never chosen as a source address.
-final class HostFaultTests: XCTestCase {
-    private var lab: Lab!
-
-    override func setUpWithError() throws {
-        lab = try Lab(count: 3, test: name.filter { $0.isLetter })
-        try lab.configure(1, priority: 150)
-        try lab.configure(2, priority: 140)
-        try lab.configure(3, priority: 130)
-    }
-
-    override func tearDown() {
-        if let lab, testRun?.hasSucceeded == false { print(lab.logs()) }
-        lab?.down()
-        lab = nil
-    }
-
-    private func startAll() throws {
-        for i in 1...3 { try lab.start(i) }
-        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150) should be elected")
-    }
-
+final class HostFaultTests: ThreeMastersTestCase {
     private var agent: String { Products.agent }
     private func config(_ i: Int) -> String { lab.dir.appendingPathComponent("m\(i).yaml").path }
     private func logText(_ i: Int) -> String { (try? String(contentsOfFile: lab.log(i), encoding: .utf8)) ?? "" }
