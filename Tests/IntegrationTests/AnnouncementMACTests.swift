@@ -4,26 +4,14 @@ import XCTest
 /// Issue 12, item 5: the announcement carries the interface's MAC as it is when sent. The
 /// master's MAC changes under it (a cloned MAC, a bond fail-over): the agent announces again
 /// from the new MAC, and the client's neighbour entry follows.
-final class AnnouncementMACTests: XCTestCase {
-    private var lab: Lab!
-
+final class AnnouncementMACTests: ThreeMastersTestCase {
     override func setUpWithError() throws {
-        lab = try Lab(count: 3, test: name.filter { $0.isLetter })
         guard sh("command -v tcpdump").status == 0 else { throw XCTSkip("tcpdump is not installed") }
-        try lab.configure(1, priority: 150)
-        try lab.configure(2, priority: 140)
-        try lab.configure(3, priority: 130)
-    }
-
-    override func tearDown() {
-        if let lab, testRun?.hasSucceeded == false { print(lab.logs()) }
-        lab?.down()
-        lab = nil
+        try super.setUpWithError()
     }
 
     func testAfterTheMastersMACChangesTheGARPCarriesTheNewOne() throws {
-        for i in 1...3 { try lab.start(i) }
-        XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 10), "m1 (priority 150) should be elected")
+        try startAll()
         XCTAssertTrue(lab.clientPings())
         let old = lab.mac(1)
         XCTAssertEqual(lab.clientNeighbourMAC(), old)
