@@ -32,6 +32,7 @@ class ThreeMastersTestCase: XCTestCase {
 
     /// m<i>'s `vipctl status --json` as a dictionary.
     func status(_ i: Int) throws -> [String: Any] {
-        try XCTUnwrap(lab.statusDocument(i), "m\(i): `vipctl status --json` gave no JSON object")
+        let out = lab.vipctl(i, "status --json").output
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], out)
     }
 }
