@@ -78,42 +78,25 @@ public final class AgentMetrics: Sendable {
         advertCounters(vip).received.increment()
     }
 
-    /// One datagram with an advert for each of `vips`.
-    public func advertsReceived(vips: [String]) {
-        advertCounters.withLockedValue { cache in
-            for vip in vips {
-                if let known = cache[vip] {
-                    known.received.increment()
-                } else {
-                    let made = (counter(MetricNames.advertsSent, ["vip": vip]), counter(MetricNames.advertsReceived, ["vip": vip]))
-                    cache[vip] = made
-                    made.1.increment()
-                }
-            }
-        }
-    }
-
     /// Adverts sent and received per VIP since the last call, in one batch.
     public func advertsCounted(sent: [String: Int64], received: [String: Int64]) {
         advertCounters.withLockedValue { cache in
-            func counters(_ vip: String) -> (sent: Counter, received: Counter) {
-                if let known = cache[vip] { return known }
-                let made = (sent: counter(MetricNames.advertsSent, ["vip": vip]), received: counter(MetricNames.advertsReceived, ["vip": vip]))
-                cache[vip] = made
-                return made
-            }
-            for (vip, count) in sent where count > 0 { counters(vip).sent.increment(by: count) }
-            for (vip, count) in received where count > 0 { counters(vip).received.increment(by: count) }
+            for (vip, count) in sent where count > 0 { advertCounters(vip, in: &cache).sent.increment(by: count) }
+            for (vip, count) in received where count > 0 { advertCounters(vip, in: &cache).received.increment(by: count) }
         }
     }
 
     private func advertCounters(_ vip: String) -> (sent: Counter, received: Counter) {
-        advertCounters.withLockedValue { cache in
-            if let known = cache[vip] { return known }
-            let made = (counter(MetricNames.advertsSent, ["vip": vip]), counter(MetricNames.advertsReceived, ["vip": vip]))
-            cache[vip] = made
-            return made
-        }
+        advertCounters.withLockedValue { advertCounters(vip, in: &$0) }
+    }
+
+    /// `vip`'s two advert counters, made and kept in `cache` on first use (under its lock).
+    private func advertCounters(_ vip: String, in cache: inout [String: (sent: Counter, received: Counter)])
+        -> (sent: Counter, received: Counter) {
+        if let known = cache[vip] { return known }
+        let made = (sent: counter(MetricNames.advertsSent, ["vip": vip]), received: counter(MetricNames.advertsReceived, ["vip": vip]))
+        cache[vip] = made
+        return made
     }
 
     /// Counts a dropped packet. `reason` should be one of `MetricNames.dropReasons`.

@@ -135,7 +135,7 @@ extension NodeCore {
     /// When the next silent peer is due to be asked.
     func nextProbe(_ now: Instant) -> Instant? {
         var next: Instant?
-        for peer in settings.peers {
+        for peer in settings.sortedPeers {
             guard let heard = lastHeard[peer] else { continue }
             let start = heard + 2 * sendInterval + 1
             let due = max(start, (probedAt[peer] ?? start) + sendInterval / 4)

@@ -6,7 +6,7 @@ import ElectionProtocol
 /// before it starts (the node's own address, its gateway chassis, the advert epoch).
 public struct NodeSettings: Sendable {
     public var configuration: Configuration {
-        didSet { (peers, sortedPeers) = Self.peers(of: configuration) }
+        didSet { sortedPeers = Self.sortedPeers(of: configuration) }
     }
     public var identity: NodeIdentity
     /// This node's name in the gateway group (`externalGateway.chassis`, resolved); nil: no group.
@@ -27,7 +27,7 @@ public struct NodeSettings: Sendable {
                 epoch: UInt64, nonceSeed: UInt64? = nil, interfaceLossHold: Duration? = nil, hostFault: String? = nil) {
         self.hostFault = hostFault
         self.configuration = configuration
-        (peers, sortedPeers) = Self.peers(of: configuration)
+        sortedPeers = Self.sortedPeers(of: configuration)
         self.identity = identity
         self.chassis = chassis
         self.epoch = epoch
@@ -35,15 +35,14 @@ public struct NodeSettings: Sendable {
         self.interfaceLossHold = interfaceLossHold
     }
 
-    /// The configured peers, as election addresses (kept with the configuration: read on every
-    /// datagram).
-    public private(set) var peers: Set<NodeAddress>
-    /// The same in address order: the order datagrams go out and the heard list is written.
+    /// The configured peers as election addresses, in address order: the order datagrams go out
+    /// and the heard list is written (kept with the configuration: read on every datagram).
     public private(set) var sortedPeers: [NodeAddress]
+    /// The same as a set.
+    public var peers: Set<NodeAddress> { Set(sortedPeers) }
 
-    private static func peers(of configuration: Configuration) -> (Set<NodeAddress>, [NodeAddress]) {
-        let peers = Set(configuration.cluster.peers.map(NodeAddress.init))
-        return (peers, peers.sorted())
+    private static func sortedPeers(of configuration: Configuration) -> [NodeAddress] {
+        Set(configuration.cluster.peers.map(NodeAddress.init)).sorted()
     }
 
     /// How long a lost carrier must last before it counts: twice the advert interval, at least

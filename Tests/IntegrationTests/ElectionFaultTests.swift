@@ -6,7 +6,7 @@ import XCTest
 /// misconfigured peers.
 final class ElectionFaultTests: ThreeMastersTestCase {
     private func transitions(_ i: Int) throws -> Int {
-        try XCTUnwrap((try status(i)["counters"] as? [String: Any])?["transitions"] as? Int)
+        try XCTUnwrap(lab.transitions(i), "m\(i)'s transition counter")
     }
 
     /// Loads an nftables table into m<i> (rules on several lines: one-line tables fail to parse).

@@ -11,16 +11,11 @@ final class HostFaultTests: ThreeMastersTestCase {
 
     /// Counters of m<i>'s status document.
     private func counters(_ i: Int) -> [String: Any]? {
-        let out = lab.vipctl(i, "status --json")
-        guard out.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(out.output.utf8)) as? [String: Any]
-        else { return nil }
-        return json["counters"] as? [String: Any]
+        lab.statusDocument(i)?["counters"] as? [String: Any]
     }
 
     private func peerRow(_ i: Int, _ address: String) -> [String: Any]? {
-        let out = lab.vipctl(i, "status --json")
-        let json = try? JSONSerialization.jsonObject(with: Data(out.output.utf8)) as? [String: Any]
-        return (json?["peers"] as? [[String: Any]])?.first { $0["address"] as? String == address }
+        (lab.statusDocument(i)?["peers"] as? [[String: Any]])?.first { $0["address"] as? String == address }
     }
 
     // MARK: - Stale copies

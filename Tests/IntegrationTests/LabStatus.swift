@@ -2,22 +2,23 @@ import Foundation
 
 /// Reading a lab node's status document and metrics (issue 12 tests).
 extension Lab {
+    /// m<i>'s `vipctl status --json`, nil when it does not answer with a JSON object.
+    func statusDocument(_ i: Int) -> [String: Any]? {
+        let out = vipctl(i, "status --json")
+        guard out.status == 0 else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(out.output.utf8))) as? [String: Any]
+    }
+
     /// m<i>'s VIP entry in `vipctl status --json`.
     func vipStatus(_ i: Int) -> [String: Any]? {
-        let out = vipctl(i, "status --json")
-        guard out.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(out.output.utf8)) as? [String: Any]
-        else { return nil }
-        return (json["vips"] as? [[String: Any]])?.first
+        (statusDocument(i)?["vips"] as? [[String: Any]])?.first
     }
 
     func state(_ i: Int) -> String? { vipStatus(i)?["state"] as? String }
 
     /// The transitions m<i> counted (status counters).
     func transitions(_ i: Int) -> Int? {
-        let out = vipctl(i, "status --json")
-        guard out.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(out.output.utf8)) as? [String: Any]
-        else { return nil }
-        return (json["counters"] as? [String: Any])?["transitions"] as? Int
+        (statusDocument(i)?["counters"] as? [String: Any])?["transitions"] as? Int
     }
 
     /// One sample of m<i>'s /metrics (served on 127.0.0.1:9450 in its namespace), nil if none.

@@ -32,7 +32,6 @@ class ThreeMastersTestCase: XCTestCase {
 
     /// m<i>'s `vipctl status --json` as a dictionary.
     func status(_ i: Int) throws -> [String: Any] {
-        let out = lab.vipctl(i, "status --json").output
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], out)
+        try XCTUnwrap(lab.statusDocument(i), "m\(i): `vipctl status --json` gave no JSON object")
     }
 }
