@@ -46,18 +46,21 @@ public enum AdvertCodec {
         append(d.sequence, to: &out)
         append(d.challenge, to: &out)
         append(d.echo, to: &out)
-        out += d.nodeAddress.wireBytes
+        d.nodeAddress.appendWire(to: &out)
         out.append(UInt8(heard.count))
         out.append(UInt8(clamping: d.groups.count))
         out += [0, 0]
         out += name
         out += chassis
         for h in heard {
-            out += h.address.wireBytes
+            h.address.appendWire(to: &out)
             append16(h.ageMilliseconds, to: &out)
         }
         for g in d.groups.prefix(255) {
-            out += [g.routerId, g.priority, g.flags.rawValue, g.masterIndex ?? 255]
+            out.append(g.routerId)
+            out.append(g.priority)
+            out.append(g.flags.rawValue)
+            out.append(g.masterIndex ?? 255)
             append16(g.intervalMilliseconds, to: &out)
             append16(g.masterAgeMilliseconds, to: &out)
             for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: g.serviceDigest >> UInt32(shift))) }
@@ -86,16 +89,15 @@ public enum AdvertCodec {
               (1...maxNodeNameBytes).contains(nameLength), chassisLength <= maxNodeNameBytes,
               heardCount <= maxHeard, groupCount >= 1,
               bytes[58] == 0, bytes[59] == 0,
-              let address = NodeAddress(bytes: bytes[40..<56]), address.isIPv4 == (family == 4),
-              let name = String(validating: bytes[60..<(60 + nameLength)], as: UTF8.self),
-              let chassis = String(validating: bytes[(60 + nameLength)..<(60 + nameLength + chassisLength)], as: UTF8.self)
+              case let address = NodeAddress(wire: bytes, at: 40), address.isIPv4 == (family == 4),
+              let name = text(bytes[60..<(60 + nameLength)]),
+              let chassis = text(bytes[(60 + nameLength)..<(60 + nameLength + chassisLength)])
         else { return .failure(.malformed) }
         var offset = 60 + nameLength + chassisLength
         var heard: [Datagram.Heard] = []
         heard.reserveCapacity(heardCount)
         for _ in 0..<heardCount {
-            guard let a = NodeAddress(bytes: bytes[offset..<(offset + 16)]) else { return .failure(.malformed) }
-            heard.append(Datagram.Heard(address: a, ageMilliseconds: read16(bytes, at: offset + 16)))
+            heard.append(Datagram.Heard(address: NodeAddress(wire: bytes, at: offset), ageMilliseconds: read16(bytes, at: offset + 16)))
             offset += heardEntryLength
         }
         var groups: [Datagram.Group] = []
@@ -124,9 +126,17 @@ public enum AdvertCodec {
 
     /// At most 63 bytes, never cutting a UTF-8 sequence in half.
     static func truncatedName(_ text: String) -> [UInt8] {
+        if text.utf8.count <= maxNodeNameBytes { return Array(text.utf8) }  // a String is valid UTF-8
         var name = Array(text.utf8.prefix(maxNodeNameBytes))
         while !name.isEmpty, String(validating: name, as: UTF8.self) == nil { name.removeLast() }
         return name
+    }
+
+    /// Valid UTF-8 as a String, else nil. ASCII (every name in practice) is taken as it is:
+    /// the generic validator costs more than the rest of the decoding.
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String? {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func append(_ v: UInt64, to out: inout [UInt8]) {

@@ -78,7 +78,10 @@ final class PacketSocket {
     /// Receives incoming frames until `match` returns a value or `deadline` passes (nil).
     /// Frames this host sent are skipped.
     func receive<T>(until deadline: ContinuousClock.Instant, _ match: ([UInt8]) -> T?) throws -> T? {
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        // ARP and neighbour discovery frames only (the socket's filter): 4 KiB holds any of
+        // them; a longer frame is cut, never overruns (zeroing 64 KiB per round cost more
+        // than the round's parsing).
+        var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
             let milliseconds = max(0, Self.milliseconds(remaining))

@@ -35,12 +35,14 @@ final class Agent {
     var history = HistoryLog()
     private var announcers: [String: Announcer] = [:]
     var observers = AgentObservers()
-    private var pendingSends: [EventLoopFuture<[any Error]>] = []
     private(set) var stopping = false
     private var timer: Scheduled<Void>?
-    /// Adverts counted for the metrics, flushed within `tallyPeriod` (and at every transition).
+    /// Adverts counted for the metrics: flushed by the first event at least `tallyPeriod` after
+    /// the last flush (the loop wakes every advert interval anyway), by a timer of twice that
+    /// when no event comes, and at every transition.
     private var tally = AdvertTally()
     private var tallyFlush: Scheduled<Void>?
+    private var tallyFlushedAt = NIODeadline.now()
     static let tallyPeriod = TimeAmount.milliseconds(250)
     /// Frames of gratuitous ARP / NA sent, per VIP.
     private(set) var garpsSent: [String: UInt64] = [:]
@@ -185,20 +187,14 @@ final class Agent {
         monitor = nil
         timer?.cancel()
         timer = nil
-        stopping = true  // before the resign: its adverts are waited for below
-        feed(.shutdown)
+        stopping = true
+        feed(.shutdown)  // the resign adverts are written (sendto) before it returns
         observers.changed()
-        let sends = pendingSends
-        pendingSends = []
-        let bound = self.bound
-        return EventLoopFuture.andAllComplete(sends, on: loop).flatMap {
-            let agent = bound.value
-            agent.announcers.values.forEach { $0.close() }
-            agent.announcers = [:]
-            agent.flushTally()
-            agent.observers.finish()
-            return agent.transport?.close() ?? agent.loop.makeSucceededVoidFuture()
-        }
+        announcers.values.forEach { $0.close() }
+        announcers = [:]
+        flushTally()
+        observers.finish()
+        return transport?.close() ?? loop.makeSucceededVoidFuture()
     }
 
     // MARK: - Events in
@@ -280,14 +276,8 @@ final class Agent {
         guard let transport else { return }
         for datagram in datagrams {
             guard let destination = destinations[datagram.peer] else { continue }
-            let sent = transport.send(datagram.bytes, to: [destination])
-            let logger = self.logger
-            sent.whenSuccess { errors in
-                guard let first = errors.first else { return }
-                logger.debug("advert not sent: \(first)")
-            }
-            if stopping {
-                pendingSends.append(sent)
+            if let failure = transport.send(datagram.bytes, to: [destination]).first {
+                logger.debug("advert not sent: \(failure)")
             }
         }
         tally.sent(groups)
@@ -295,15 +285,17 @@ final class Agent {
     }
 
     private func flushTallySoon() {
+        if NIODeadline.now() - tallyFlushedAt >= Self.tallyPeriod { return flushTally() }
         guard tallyFlush == nil else { return }
         let bound = self.bound
-        tallyFlush = loop.scheduleTask(in: Self.tallyPeriod) { bound.value.flushTally() }
+        tallyFlush = loop.scheduleTask(in: Self.tallyPeriod * 2) { bound.value.flushTally() }
     }
 
     /// Hands the adverts counted so far to the metrics.
     func flushTally() {
         tallyFlush?.cancel()
         tallyFlush = nil
+        tallyFlushedAt = NIODeadline.now()
         guard !tally.isEmpty else { return }
         let (sent, received) = tally.take()
         observers.advertsCounted(sent: sent, received: received)

@@ -69,9 +69,10 @@ final class AdvertTransport {
     }
 
     /// Sends one datagram to each destination, each on its own: a failure towards one peer
-    /// never stops the others. The future (already complete) carries the failures.
-    func send(_ bytes: [UInt8], to destinations: [SocketAddress]) -> EventLoopFuture<[Error]> {
-        var failures: [Error] = []
+    /// never stops the others. Returns the failures (`sendto` on a non-blocking socket: done
+    /// when it returns, so there is nothing to wait for).
+    func send(_ bytes: [UInt8], to destinations: [SocketAddress]) -> [AdvertSendError] {
+        var failures: [AdvertSendError] = []
         for destination in destinations {
             let code = Self.sendOne(sendDescriptor, bytes, destination)
             guard code != 0 else { continue }
@@ -83,7 +84,7 @@ final class AdvertTransport {
                                metadata: ["peer": "\(peer)"])
             }
         }
-        return channel.eventLoop.makeSucceededFuture(failures)
+        return failures
     }
 
     func close() -> EventLoopFuture<Void> {
