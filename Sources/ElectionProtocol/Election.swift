@@ -8,7 +8,7 @@ import BasicTypes
 /// - The order of merit is (healthy, not stepped down, priority, node address). The best candidate
 ///   takes over *at once* when the master is dead, resigns (priority 0), steps down or turns
 ///   unhealthy: the others know they are not best and stay BACKUP, so there is no skew wait.
-/// - The master is dead only on evidence: 3¼ of its intervals without its advert *and* without a
+/// - The master is dead only on evidence: 3 of its intervals without its advert *and* without a
 ///   peer that hears it (every advert carries the sender's view of the master), and, when other
 ///   peers are heard, only once each of them has spoken more than 1¼ intervals after that
 ///   evidence (so their silence about the master is confirmed) or a further interval has passed.

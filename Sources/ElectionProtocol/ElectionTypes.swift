@@ -64,12 +64,13 @@ public struct ElectionConfig: Sendable, Equatable {
         self.selfTimed = selfTimed
     }
 
-    /// Silence after which a peer (the master included) is considered gone: 3 × its interval
-    /// and a quarter, so that three adverts in a row must be missing, not two and a late third.
+    /// Silence after which a peer (the master included) is considered gone: 3 × its interval.
+    /// Two lost adverts and a late third are not a death: a peer silent for two send intervals
+    /// is asked eight times an interval and answers at once (NodeCore+Datagrams).
     public static let downIntervals: Int64 = 3
 
     /// How long after the latest evidence a peer with this interval is still alive.
-    public static func life(_ interval: Int64) -> Int64 { downIntervals * interval + interval / 4 }
+    public static func life(_ interval: Int64) -> Int64 { downIntervals * interval }
 }
 
 /// What happens to a group.

@@ -28,7 +28,7 @@ public struct PeerView: Sendable, Equatable {
     public var isSettling: Bool { body.flags.contains(.settling) }
     public var hasResumed: Bool { body.flags.contains(.resumed) }
     public var isCandidate: Bool { body.priority > 0 && !body.flags.contains(.fault) }
-    /// lastHeard + 3¼ × the peer's interval: alive by its own adverts alone.
+    /// lastHeard + 3 × the peer's interval: alive by its own adverts alone.
     public var directExpiry: Instant { lastHeard + ElectionConfig.life(body.interval) }
 
     public var merit: Merit {

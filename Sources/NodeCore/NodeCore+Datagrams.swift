@@ -98,13 +98,13 @@ extension NodeCore {
     }
 
     /// A peer whose datagram says it has not heard this node for more than one and a half
-    /// intervals gets a datagram at once (at most twice an interval): loss costs it one advert,
+    /// intervals gets a datagram at once (at most eight times an interval): loss costs it one advert,
     /// not a failover.
     private mutating func answerIfUnheard(_ d: Datagram, from source: NodeAddress, _ now: Instant, _ out: inout Effects) {
         let me = identity.address
         let age = d.heard.first { $0.address == me }.map { Int64($0.ageMilliseconds) * 1_000_000 }
         guard age.map({ $0 > sendInterval * 3 / 2 }) ?? intake.replay.isVerified(source) else { return }
-        if let last = answeredAt[source], now - last < sendInterval / 4 { return }
+        if let last = answeredAt[source], now - last < sendInterval / 8 { return }
         answeredAt[source] = now
         sendDatagrams(now, to: [source], &out, scheduled: false)
     }
@@ -112,21 +112,21 @@ extension NodeCore {
     // MARK: - Asking a silent peer
 
     /// The window in which a silent peer is asked: from two send intervals of silence until the
-    /// longest a master can stay alive unheard (3¼ intervals, a fourth when unconfirmed).
+    /// longest a master can stay alive unheard (3 intervals, a fourth when unconfirmed).
     private func silenceWindow(_ peer: NodeAddress, _ now: Instant) -> Bool {
         guard let heard = lastHeard[peer] else { return false }
         let silence = now - heard
         return silence > 2 * sendInterval && silence < 5 * sendInterval
     }
 
-    /// A peer silent for two send intervals is sent a datagram four times an interval: it says
+    /// A peer silent for two send intervals is sent a datagram eight times an interval: it says
     /// the peer is not heard, and the peer answers at once. Under loss, each is one more chance
-    /// for the evidence to get through before anyone is declared dead; a dead peer costs a
+    /// for the evidence to get through before anyone is declared dead; a dead peer costs two
     /// dozen datagrams.
     mutating func probeSilentPeers(_ now: Instant, _ out: inout Effects) {
         guard started, !stopped else { return }
         for peer in settings.sortedPeers where silenceWindow(peer, now) {
-            if let last = probedAt[peer], now - last < sendInterval / 4 { continue }
+            if let last = probedAt[peer], now - last < sendInterval / 8 { continue }
             probedAt[peer] = now
             sendDatagrams(now, to: [peer], &out, scheduled: false)
         }
@@ -138,7 +138,7 @@ extension NodeCore {
         for peer in settings.sortedPeers {
             guard let heard = lastHeard[peer] else { continue }
             let start = heard + 2 * sendInterval + 1
-            let due = max(start, (probedAt[peer] ?? start) + sendInterval / 4)
+            let due = max(start, (probedAt[peer] ?? start) + sendInterval / 8)
             guard due - heard < 5 * sendInterval, due > now else { continue }
             if next == nil || due < next! { next = due }
         }

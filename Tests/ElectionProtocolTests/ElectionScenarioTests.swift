@@ -43,7 +43,7 @@ final class ElectionScenarioTests: XCTestCase {
         sim.run(for: 1_000 * ms)
         assertOneHolder(sim, is: 1)
         let took = becameMaster(sim, 1, after: t)! - t
-        XCTAssertLessThanOrEqual(took, 326 * ms, "3¼ × advertInterval plus at most the 1ms link")
+        XCTAssertLessThanOrEqual(took, 301 * ms, "3 × advertInterval plus at most the 1ms link")
         XCTAssertFalse(sim.nodes[2].transitions.contains { $0.2 == .master }, "m3 knew m2 was better")
         XCTAssertTrue(sim.nodes[1].transitions.last!.3.hasPrefix("no advert from m1 for "), sim.nodes[1].transitions.last!.3)
     }

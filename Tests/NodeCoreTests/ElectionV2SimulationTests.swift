@@ -295,7 +295,7 @@ final class ElectionV2SimulationTests: XCTestCase {
             }
             took.sort()
             XCTAssertEqual(took.count, 200, "every crash was followed by a takeover")
-            XCTAssertLessThanOrEqual(took.last ?? .max, 450 * ms, "3¼ intervals, a fourth when unconfirmed, and one advert")
+            XCTAssertLessThanOrEqual(took.last ?? .max, 425 * ms, "3 intervals, a fourth when unconfirmed, and one advert")
             print(String(format: "| detection of a node loss at %.0f %% loss | median %.0f ms | max %.0f ms | %d crashes |", loss * 100,
                          Double(took[took.count / 2]) / 1e6, Double(took.last ?? 0) / 1e6, took.count))
         }
