@@ -46,14 +46,14 @@ public enum AdvertCodec {
         append(d.sequence, to: &out)
         append(d.challenge, to: &out)
         append(d.echo, to: &out)
-        d.nodeAddress.appendWire(to: &out)
+        append(d.nodeAddress, to: &out)
         out.append(UInt8(heard.count))
         out.append(UInt8(clamping: d.groups.count))
         out += [0, 0]
         out += name
         out += chassis
         for h in heard {
-            h.address.appendWire(to: &out)
+            append(h.address, to: &out)
             append16(h.ageMilliseconds, to: &out)
         }
         for g in d.groups.prefix(255) {
@@ -89,7 +89,7 @@ public enum AdvertCodec {
               (1...maxNodeNameBytes).contains(nameLength), chassisLength <= maxNodeNameBytes,
               heardCount <= maxHeard, groupCount >= 1,
               bytes[58] == 0, bytes[59] == 0,
-              case let address = NodeAddress(wire: bytes, at: 40), address.isIPv4 == (family == 4),
+              case let address = readAddress(bytes, at: 40), address.isIPv4 == (family == 4),
               let name = text(bytes[60..<(60 + nameLength)]),
               let chassis = text(bytes[(60 + nameLength)..<(60 + nameLength + chassisLength)])
         else { return .failure(.malformed) }
@@ -97,7 +97,7 @@ public enum AdvertCodec {
         var heard: [Datagram.Heard] = []
         heard.reserveCapacity(heardCount)
         for _ in 0..<heardCount {
-            heard.append(Datagram.Heard(address: NodeAddress(wire: bytes, at: offset), ageMilliseconds: read16(bytes, at: offset + 16)))
+            heard.append(Datagram.Heard(address: readAddress(bytes, at: offset), ageMilliseconds: read16(bytes, at: offset + 16)))
             offset += heardEntryLength
         }
         var groups: [Datagram.Group] = []
@@ -141,6 +141,16 @@ public enum AdvertCodec {
 
     private static func append(_ v: UInt64, to out: inout [UInt8]) {
         for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+    }
+
+    /// The 16-byte wire form of a node address (IPv4-mapped for IPv4).
+    private static func append(_ a: NodeAddress, to out: inout [UInt8]) {
+        append(a.high, to: &out)
+        append(a.low, to: &out)
+    }
+
+    private static func readAddress(_ b: [UInt8], at offset: Int) -> NodeAddress {
+        NodeAddress(high: read64(b, at: offset), low: read64(b, at: offset + 8))
     }
 
     private static func append16(_ v: UInt16, to out: inout [UInt8]) {

@@ -24,20 +24,6 @@ public struct NodeAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         }
     }
 
-    /// The 16-byte wire form at `offset` of `b` (the caller checked the length).
-    init(wire b: [UInt8], at offset: Int) {
-        var high: UInt64 = 0, low: UInt64 = 0
-        for i in 0..<8 { high = high << 8 | UInt64(b[offset + i]) }
-        for i in 8..<16 { low = low << 8 | UInt64(b[offset + i]) }
-        self.init(high: high, low: low)
-    }
-
-    /// Appends the 16-byte wire form (IPv4-mapped for IPv4) to `out`.
-    func appendWire(to out: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: low >> UInt64(shift))) }
-    }
-
     public var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
 
     /// 4 bytes for IPv4, 16 otherwise.
@@ -49,10 +35,8 @@ public struct NodeAddress: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The 16-byte wire form (IPv4-mapped for IPv4).
     public var wireBytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        appendWire(to: &out)
-        return out
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
     }
 
     public static func < (a: NodeAddress, b: NodeAddress) -> Bool {

@@ -104,12 +104,16 @@ extension NodeCore {
         let me = identity.address
         let age = d.heard.first { $0.address == me }.map { Int64($0.ageMilliseconds) * 1_000_000 }
         guard age.map({ $0 > sendInterval * 3 / 2 }) ?? intake.replay.isVerified(source) else { return }
-        if let last = answeredAt[source], now - last < sendInterval / 8 { return }
+        if let last = answeredAt[source], now - last < questionSpacing { return }
         answeredAt[source] = now
         sendDatagrams(now, to: [source], &out, scheduled: false)
     }
 
     // MARK: - Asking a silent peer
+
+    /// The least time between two datagrams asking a silent peer, and between two answers to a
+    /// peer that does not hear this node: eight per send interval.
+    private var questionSpacing: Int64 { sendInterval / 8 }
 
     /// The window in which a silent peer is asked: from two send intervals of silence until the
     /// longest a master can stay alive unheard (3 intervals, a fourth when unconfirmed).
@@ -126,7 +130,7 @@ extension NodeCore {
     mutating func probeSilentPeers(_ now: Instant, _ out: inout Effects) {
         guard started, !stopped else { return }
         for peer in settings.sortedPeers where silenceWindow(peer, now) {
-            if let last = probedAt[peer], now - last < sendInterval / 8 { continue }
+            if let last = probedAt[peer], now - last < questionSpacing { continue }
             probedAt[peer] = now
             sendDatagrams(now, to: [peer], &out, scheduled: false)
         }
@@ -138,7 +142,7 @@ extension NodeCore {
         for peer in settings.sortedPeers {
             guard let heard = lastHeard[peer] else { continue }
             let start = heard + 2 * sendInterval + 1
-            let due = max(start, (probedAt[peer] ?? start) + sendInterval / 8)
+            let due = max(start, (probedAt[peer] ?? start) + questionSpacing)
             guard due - heard < 5 * sendInterval, due > now else { continue }
             if next == nil || due < next! { next = due }
         }

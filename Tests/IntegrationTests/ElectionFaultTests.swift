@@ -91,9 +91,7 @@ final class ElectionFaultTests: ThreeMastersTestCase {
     /// here: with the default 2 s, m2 (master ~0.3 s after the stop) is settled ~0.3 s after m1
     /// runs again, and a slow resume on a loaded host rightly ends in an immediate hand-back.
     func testAPausedMasterYieldsWhenItRunsAgain() throws {
-        for (i, priority) in [(1, 150), (2, 140), (3, 130)] {
-            try lab.configure(i, priority: priority, vipExtra: "    minHoldTime: 4s")
-        }
+        try configureMasters(vipExtra: "    minHoldTime: 4s")
         try startAll()
         let m1 = try XCTUnwrap(lab.agents[1]).processIdentifier
         let before = try (1...3).map(transitions)

@@ -76,9 +76,9 @@ final class ReloadTests: XCTestCase {
             return (t, seq)
         }
         let seqs = Set(answers.map(\.1))
-        let lost = (seqs.min() ?? 0)...(seqs.max() ?? 0)
+        let sent = (seqs.min() ?? 0)...(seqs.max() ?? 0)
         let gap = zip(answers, answers.dropFirst()).map { ($1.0 - $0.0) * 1000 }.max() ?? .infinity
-        return (answers.count, lost.filter { !seqs.contains($0) }, gap)
+        return (answers.count, sent.filter { !seqs.contains($0) }, gap)
     }
 
     func testReloadAddsAndRemovesAVIPWithoutAGapOnTheOneThatStays() throws {

@@ -3,7 +3,8 @@ import XCTest
 
 /// The common lab of the namespace tests: three masters (priorities 150, 140, 130) and a
 /// client on one Linux bridge, torn down after each test (logs printed when it failed).
-/// Subclasses add their own scenarios; `configureMasters()` can be overridden for other configs.
+/// Subclasses add their own scenarios; `configureMasters(vipExtra:)` sets them up again with
+/// more keys on the VIP.
 class ThreeMastersTestCase: XCTestCase {
     var lab: Lab!
 
@@ -12,10 +13,10 @@ class ThreeMastersTestCase: XCTestCase {
         try configureMasters()
     }
 
-    func configureMasters() throws {
-        try lab.configure(1, priority: 150)
-        try lab.configure(2, priority: 140)
-        try lab.configure(3, priority: 130)
+    func configureMasters(vipExtra: String = "") throws {
+        try lab.configure(1, priority: 150, vipExtra: vipExtra)
+        try lab.configure(2, priority: 140, vipExtra: vipExtra)
+        try lab.configure(3, priority: 130, vipExtra: vipExtra)
     }
 
     override func tearDown() {
