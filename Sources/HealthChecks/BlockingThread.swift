@@ -6,9 +6,9 @@ import Foundation
 func onDedicatedThread<T: Sendable>(_ name: String, _ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
         let thread = Thread {
+            Thread.current.name = name  // named from inside: Linux names the running thread
             continuation.resume(returning: work())
         }
-        thread.name = name
         thread.start()
     }
 }

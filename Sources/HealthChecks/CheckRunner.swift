@@ -12,12 +12,16 @@ public final class CheckRunner: Sendable {
     public let timeout: Duration
 
     private let probe: GuardedProbe
+    /// Set for a probe that blocks its thread (exec): the check then runs on a thread of its own.
+    private let blocking: BlockingProbe?
+    /// Wakes that thread early: the runner stopped or went away.
+    private let wake = DispatchSemaphore(value: 0)
     private let schedule: RunSchedule
     private let onReport: @Sendable (CheckReport, Bool) -> Void
     private let logger: Logger
     private let tracker: LockedBox<CheckTracker>
     private let report: LockedBox<CheckReport>
-    private let loop = LockedBox<(task: Task<Void, Never>?, stopped: Bool)>((nil, false))
+    private let loop = LockedBox<(task: Task<Void, Never>?, started: Bool, stopped: Bool)>((nil, false, false))
     /// Held while `onReport` runs, so that once `stop()` returns no further report is delivered.
     /// Recursive: `onReport` may itself call `stop()`.
     private let delivery = NSRecursiveLock()
@@ -31,6 +35,7 @@ public final class CheckRunner: Sendable {
         self.interval = schedule.interval
         self.timeout = max(timeout, RunSchedule.minimumTimeout)
         self.probe = GuardedProbe(probe)
+        self.blocking = probe as? BlockingProbe
         self.onReport = onReport
         var logger = logger
         logger[metadataKey: "check"] = "\(name)"
@@ -43,6 +48,7 @@ public final class CheckRunner: Sendable {
 
     deinit {
         loop.withLockedValue { $0.task }?.cancel()
+        wake.signal()
     }
 
     /// The last report; before the first run, an `.unknown` one with detail "not run yet".
@@ -54,7 +60,12 @@ public final class CheckRunner: Sendable {
     /// started or stopped (a stopped runner stays stopped).
     public func start() {
         loop.withLockedValue { state in
-            guard state.task == nil, !state.stopped else { return }
+            guard !state.started, !state.stopped else { return }
+            state.started = true
+            if let blocking {
+                startThread(blocking)
+                return
+            }
             // The task holds the runner only during a run, so a runner dropped without `stop()`
             // still goes away (its deinit cancels the task).
             state.task = Task { [weak self] in
@@ -80,12 +91,38 @@ public final class CheckRunner: Sendable {
             return state.task
         }
         task?.cancel()
+        wake.signal()
         delivery.lock()
         delivery.unlock()
     }
 
     private var isStopped: Bool {
         loop.withLockedValue { $0.stopped }
+    }
+
+    /// The check's own thread: run, report, sleep until the next run (or until stopped). It holds
+    /// the runner only during a run, so a runner dropped without `stop()` still goes away.
+    private func startThread(_ blocking: BlockingProbe) {
+        let wake = self.wake
+        let thread = Thread { [weak self] in
+            Thread.current.name = "vip-agent check"  // named from inside: Linux names the running thread
+            while let wait = self?.runOnThread(blocking) {
+                let (seconds, attoseconds) = wait.components
+                let nanoseconds = Int(clamping: seconds) &* 1_000_000_000 &+ Int(attoseconds / 1_000_000_000)
+                _ = wake.wait(timeout: .now() + .nanoseconds(max(0, nanoseconds)))
+            }
+        }
+        thread.start()
+    }
+
+    /// One run on the check's thread; the wait until the next one, nil once stopped.
+    private func runOnThread(_ blocking: BlockingProbe) -> Duration? {
+        guard !isStopped else { return nil }
+        let started = ContinuousClock.now
+        deliver(blocking.runBlocking(timeout: timeout))
+        guard !isStopped else { return nil }
+        let now = ContinuousClock.now
+        return now.duration(to: schedule.nextStart(after: started, now: now))
     }
 
     /// One run and its report; returns when the next run is due, or nil when cancelled mid-run.

@@ -9,12 +9,20 @@ import Darwin
 @_silgen_name("pipe2")
 private func c_pipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
+/// Glibc's pidfd_open(2) (glibc 2.36, Linux 5.3): a descriptor that polls readable when the
+/// process ends, so the exit is waited for in the same poll as the output, without time slices.
+@_silgen_name("pidfd_open")
+private func c_pidfd_open(_ pid: pid_t, _ flags: UInt32) -> Int32
+
 /// How a child process ended.
 enum ChildProcessResult: Sendable, Equatable {
     case exited(code: Int32, output: [UInt8])
     case signalled(signal: Int32, output: [UInt8])
     /// Still running at the deadline: its whole process group was sent SIGKILL.
     case killedAtDeadline(output: [UInt8])
+    /// Killed at the deadline but not ended `reapWait` later (a process in uninterruptible
+    /// sleep): left to a later run to reap.
+    case killedNotReaped(output: [UInt8])
     /// posix_spawn failed (for instance ENOENT: no such program).
     case spawnFailed(errno: Int32)
 }
@@ -26,7 +34,13 @@ enum ChildProcessResult: Sendable, Equatable {
 enum ChildProcess {
     static let pollSlice: Int32 = 10  // ms between exit checks
 
+    /// After SIGKILL at the deadline, how long the end of the child is waited for.
+    static let reapWait: Duration = .milliseconds(100)
+    /// Children killed but not yet ended (`killedNotReaped`): reaped by later runs.
+    private static let unreaped = LockedBox<Set<pid_t>>([])
+
     static func run(_ argv: [String], timeout: Duration, outputLimit: Int = 4096) -> ChildProcessResult {
+        reapLeftovers()
         let deadline = ContinuousClock.now + timeout
         var fds: [Int32] = [-1, -1]
         // Close-on-exec from birth, so a child spawned at the same moment by another check never inherits it.
@@ -42,8 +56,42 @@ enum ChildProcess {
         case let .failure(code): return .spawnFailed(errno: code)
         case let .success(child): pid = child
         }
-
         var output = OutputCollector(limit: outputLimit)
+        let exit = c_pidfd_open(pid, 0)
+        guard exit >= 0 else { return waitInSlices(pid, readEnd, deadline, &output) }
+        defer { close(exit) }
+        var pipeOpen = true
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero {
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+                // The end is waited for a little: a child in uninterruptible sleep must not hold
+                // the check's thread (it is reaped by a later run).
+                var ended = pollfd(fd: exit, events: Int16(POLLIN), revents: 0)
+                let status = poll(&ended, 1, Int32(reapWait.wholeMilliseconds)) > 0 ? reap(pid, blocking: true) : reap(pid, blocking: false)
+                if pipeOpen { output.drain(readEnd) }
+                guard status != nil else {
+                    unreaped.withLockedValue { _ = $0.insert(pid) }
+                    return .killedNotReaped(output: output.bytes)
+                }
+                return .killedAtDeadline(output: output.bytes)
+            }
+            var watched = [pollfd(fd: exit, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: pipeOpen ? readEnd : -1, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&watched, 2, Int32(clamping: max(1, remaining.wholeMilliseconds)))
+            guard ready > 0 else { continue }   // the deadline (or EINTR): looked at above
+            if pipeOpen, watched[1].revents != 0 { pipeOpen = output.drain(readEnd) }
+            if watched[0].revents != 0, let status = reap(pid, blocking: true) {
+                if pipeOpen { output.drain(readEnd) }
+                return result(status: status, output: output.bytes)
+            }
+        }
+    }
+
+    /// Without pidfd (a kernel before 5.3): the exit is looked for every `pollSlice` ms.
+    private static func waitInSlices(_ pid: pid_t, _ readEnd: Int32, _ deadline: ContinuousClock.Instant,
+                                     _ output: inout OutputCollector) -> ChildProcessResult {
         var pipeOpen = true
         while true {
             if let status = reap(pid, blocking: false) {
@@ -67,6 +115,15 @@ enum ChildProcess {
             } else {
                 _ = poll(nil, 0, slice)
             }
+        }
+    }
+
+    /// Reaps the children an earlier run killed but could not wait for.
+    private static func reapLeftovers() {
+        let pids = unreaped.withLockedValue { $0 }
+        guard !pids.isEmpty else { return }
+        for pid in pids where reap(pid, blocking: false) != nil {
+            unreaped.withLockedValue { _ = $0.remove(pid) }
         }
     }
 

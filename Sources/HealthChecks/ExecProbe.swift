@@ -1,7 +1,7 @@
 import BasicTypes
 /// `exec` check: runs the command; healthy on exit 0. Output (stdout and stderr, first 4 KiB) gives
 /// the detail: "exit 3: boom". At the timeout the whole process group gets SIGKILL: "killed after 500ms".
-public final class ExecProbe: Probe {
+public final class ExecProbe: BlockingProbe {
     public let command: [String]
     /// Extra wait past the timeout for the reaper thread itself, should the kernel be slow to kill.
     static let reaperSlack: Duration = .milliseconds(100)
@@ -24,8 +24,20 @@ public final class ExecProbe: Probe {
             }
         }
         let (success, detail) = result.map { Self.judge($0, command: command, timeout: timeout) }
-            ?? (false, "killed after \(formatDuration(timeout)), still not reaped")
+            ?? (false, Self.notReaped(timeout))
         return ProbeOutcome(success: success, detail: detail, duration: ContinuousClock.now - start)
+    }
+
+    /// On the check's own thread (CheckRunner): the child is spawned, waited for and killed at
+    /// the timeout there, without a task or a thread per run.
+    public func runBlocking(timeout: Duration) -> ProbeOutcome {
+        let start = ContinuousClock.now
+        let (success, detail) = Self.judge(ChildProcess.run(command, timeout: timeout), command: command, timeout: timeout)
+        return ProbeOutcome(success: success, detail: detail, duration: ContinuousClock.now - start)
+    }
+
+    private static func notReaped(_ timeout: Duration) -> String {
+        "killed after \(formatDuration(timeout)), still not reaped"
     }
 
     /// Pure: a child result as success and detail.
@@ -37,6 +49,8 @@ public final class ExecProbe: Probe {
             return (false, OutputText.joined("killed by signal \(signal)", OutputText.firstLine(output)))
         case .killedAtDeadline:
             return (false, "killed after \(formatDuration(timeout))")
+        case .killedNotReaped:
+            return (false, notReaped(timeout))
         case let .spawnFailed(code):
             return (false, "cannot run \(command.first ?? ""): \(String(cString: strerror(code)))")
         }

@@ -19,3 +19,11 @@ public struct ProbeOutcome: Sendable, Equatable {
 public protocol Probe: Sendable {
     func run(timeout: Duration) async -> ProbeOutcome
 }
+
+/// A probe whose run blocks its thread (spawning and reaping a child). `CheckRunner` gives such
+/// a check a thread of its own that sleeps between runs and runs it there: one run wakes that
+/// thread, not a task, a timer task and a new thread per run. `runBlocking` ends within
+/// `timeout` plus a little, like `run`.
+public protocol BlockingProbe: Probe {
+    func runBlocking(timeout: Duration) -> ProbeOutcome
+}

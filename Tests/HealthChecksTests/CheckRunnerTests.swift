@@ -1,3 +1,4 @@
+import Foundation
 import HealthChecks
 import NIOPosix
 import XCTest
@@ -103,6 +104,38 @@ final class CheckRunnerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(execLog.all.count, 3)
         XCTAssertTrue(execLog.all.allSatisfy { $0.report.detail == "killed after 300ms" },
                       "\(execLog.all.map(\.report.detail))")
+    }
+
+    /// An exec check runs on a thread of its own: one long-lived thread per check (not one per
+    /// run), runs every interval through the hysteresis, the child's exit seen at once (no
+    /// polling slices), and after `stop()` no report and no thread are left.
+    func testAnExecCheckRunsOnItsOwnThreadUntilStopped() async throws {
+        func checkThreads() -> Int {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.filter {
+                (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8))?.hasPrefix("vip-agent check") == true
+            }.count
+        }
+        let before = checkThreads()
+        let exec = try makeProbe(.exec(command: ["/bin/sh", "-c", "exit 0"]), eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let log = ReportLog()
+        let runner = runner("exec", exec, interval: .milliseconds(50), timeout: .seconds(2), rise: 2, log: log)
+        runner.start()
+        let done = await log.wait(upTo: .seconds(5)) { $0.count >= 10 }
+        XCTAssertTrue(done, "10 reports expected, got \(log.all.count)")
+        XCTAssertEqual(checkThreads(), before + 1, "one thread for the check, whatever the number of runs")
+        runner.stop()
+        let count = log.all.count
+        XCTAssertEqual(log.all.map(\.report.state).prefix(3), [.unknown, .healthy, .healthy])
+        XCTAssertTrue(log.all.allSatisfy { $0.report.detail == "exit 0" }, "\(log.all.map(\.report.detail))")
+        // Each run takes the time of the child, not a 10 ms slice more: 50 ms apart on average.
+        let gaps = log.gaps
+        let mean = gaps.reduce(Duration.zero, +) / max(1, gaps.count)
+        XCTAssertGreaterThan(mean, .milliseconds(45), "gaps: \(gaps)")
+        XCTAssertLessThan(mean, .milliseconds(58), "gaps: \(gaps)")
+        try await Task.sleep(for: .milliseconds(200))
+        XCTAssertEqual(log.all.count, count, "no report after stop")
+        XCTAssertEqual(checkThreads(), before, "the check's thread ends with it")
     }
 
     func testNoReportAfterStop() async throws {
