@@ -12,14 +12,16 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private let render: @Sendable () -> String
+    private let refresh: MetricsRefresh?
     private let liveness: LivenessProbe?
     private let livenessTimeout: TimeAmount
     private var request: HTTPRequestHead?
 
     /// Without `liveness`, `/healthz` answers 200 as long as this server runs.
-    init(render: @escaping @Sendable () -> String, liveness: LivenessProbe? = nil,
+    init(render: @escaping @Sendable () -> String, refresh: MetricsRefresh? = nil, liveness: LivenessProbe? = nil,
          livenessTimeout: TimeAmount = .seconds(1)) {
         self.render = render
+        self.refresh = refresh
         self.liveness = liveness
         self.livenessTimeout = livenessTimeout
     }
@@ -47,7 +49,14 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let text = "text/plain; charset=utf-8"
         switch (head.method, path) {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
-            send(head, .ok, Self.contentType, render(), context: context)
+            guard let refresh else {
+                send(head, .ok, Self.contentType, render(), context: context)
+                return
+            }
+            // Rendered whether or not the refresh succeeded (a stopped agent still has metrics).
+            refresh().hop(to: context.eventLoop).assumeIsolated().whenComplete { _ in
+                self.send(head, .ok, Self.contentType, self.render(), context: context)
+            }
         case (_, "/metrics"):
             send(head, .methodNotAllowed, text, "only GET /metrics\n", context: context)
         case (.GET, "/healthz"), (.HEAD, "/healthz"):

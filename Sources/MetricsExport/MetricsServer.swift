@@ -15,6 +15,10 @@ public struct MetricsServerError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// Brings counters kept elsewhere up to date before the metrics are rendered (the agent hands
+/// over the adverts it counted on its own loop); the future completes when they are.
+public typealias MetricsRefresh = @Sendable () -> EventLoopFuture<Void>
+
 /// Serves `AgentMetrics` as Prometheus text at `http://host:port/metrics`, and liveness at
 /// `/healthz` (200 while `liveness` answers within `livenessTimeout`, else 503).
 // @unchecked Sendable: `channel` changes only under `lock` (start/stop); the rest is immutable.
@@ -25,6 +29,7 @@ public final class MetricsServer: @unchecked Sendable {
     private let logger: Logger
     private let group: EventLoopGroup
     private let liveness: LivenessProbe?
+    private let refresh: MetricsRefresh?
     private let livenessTimeout: TimeAmount
     private let lock = NSLock()
     private var channel: Channel?
@@ -34,11 +39,14 @@ public final class MetricsServer: @unchecked Sendable {
     /// - Parameters:
     ///   - maxConnections: connections served at once; more are closed as they arrive.
     ///   - idleTimeout: a connection with nothing read or written for this long is closed.
+    ///   - refresh: called before each `/metrics` answer is rendered.
     public init(host: String, port: Int, metrics: AgentMetrics, logger: Logger,
                 maxConnections: Int = 32, idleTimeout: TimeAmount = .seconds(30),
                 group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                refresh: MetricsRefresh? = nil,
                 liveness: LivenessProbe? = nil, livenessTimeout: TimeAmount = .seconds(1)) {
         self.liveness = liveness
+        self.refresh = refresh
         self.livenessTimeout = livenessTimeout
         self.limiter = ConnectionLimiter(limit: maxConnections)
         self.idleTimeout = idleTimeout
@@ -67,6 +75,7 @@ public final class MetricsServer: @unchecked Sendable {
         let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let metrics = self.metrics
         let liveness = self.liveness
+        let refresh = self.refresh
         let livenessTimeout = self.livenessTimeout
         let limiter = self.limiter
         let idleTimeout = self.idleTimeout
@@ -82,7 +91,7 @@ public final class MetricsServer: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(
-                        render: { metrics.render() }, liveness: liveness, livenessTimeout: livenessTimeout))
+                        render: { metrics.render() }, refresh: refresh, liveness: liveness, livenessTimeout: livenessTimeout))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MetricsExport
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import XCTest
@@ -9,12 +10,12 @@ import FoundationNetworking
 #endif
 
 final class MetricsServerTests: XCTestCase {
-    private func startServer(_ metrics: AgentMetrics, liveness: LivenessProbe? = nil,
+    private func startServer(_ metrics: AgentMetrics, refresh: MetricsRefresh? = nil, liveness: LivenessProbe? = nil,
                              livenessTimeout: TimeAmount = .seconds(1)) async throws -> MetricsServer {
         var logger = Logger(label: "metrics-test")
         logger.logLevel = .critical
         let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger,
-                                   liveness: liveness, livenessTimeout: livenessTimeout)
+                                   refresh: refresh, liveness: liveness, livenessTimeout: livenessTimeout)
         try await server.start()
         addTeardownBlock { await server.stop() }
         return server
@@ -80,6 +81,38 @@ final class MetricsServerTests: XCTestCase {
         XCTAssertEqual(sample(second.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 3)
         XCTAssertEqual(sample(second.body, #"vip_agent_vip_state{vip="api",state="MASTER"}"#), 0)
         XCTAssertEqual(sample(second.body, #"vip_agent_vip_state{vip="api",state="BACKUP"}"#), 1)
+    }
+
+    /// Counters kept elsewhere (the agent's advert tally) are brought in by `refresh` before every
+    /// `/metrics` answer, on another loop, and only for `/metrics`; a failed refresh still answers.
+    func testRefreshRunsBeforeEveryMetricsAnswer() async throws {
+        let metrics = AgentMetrics()
+        let elsewhere = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        addTeardownBlock { try? await elsewhere.shutdownGracefully() }
+        let loop = elsewhere.next()
+        let pending = NIOLockedValueBox(0), refreshes = NIOLockedValueBox(0), failNext = NIOLockedValueBox(false)
+        let server = try await startServer(metrics, refresh: {
+            loop.submit {
+                refreshes.withLockedValue { $0 += 1 }
+                if failNext.withLockedValue({ $0 }) { throw POSIXError(.EIO) }
+                let counted = pending.withLockedValue { value in defer { value = 0 }; return value }
+                metrics.advertsCounted(sent: ["api": Int64(counted)], received: [:])
+            }
+        })
+        let port = try XCTUnwrap(server.boundPort)
+        pending.withLockedValue { $0 = 4 }
+        let first = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(sample(first.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 4, "counted before the answer")
+        pending.withLockedValue { $0 = 3 }
+        let second = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(sample(second.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 7)
+        _ = try await get(port, "GET /healthz HTTP/1.1")
+        XCTAssertEqual(refreshes.withLockedValue { $0 }, 2, "only /metrics refreshes")
+        failNext.withLockedValue { $0 = true }
+        pending.withLockedValue { $0 = 5 }
+        let failed = try await get(port, "GET /metrics HTTP/1.1")
+        XCTAssertEqual(failed.status, 200, "a failed refresh still answers with what is there")
+        XCTAssertEqual(sample(failed.body, #"vip_agent_adverts_sent_total{vip="api"}"#), 7)
     }
 
     func testOtherPathsAre404AndOtherMethods405() async throws {

@@ -37,13 +37,10 @@ final class Agent {
     var observers = AgentObservers()
     private(set) var stopping = false
     private var timer: Scheduled<Void>?
-    /// Adverts counted for the metrics: flushed by the first event at least `tallyPeriod` after
-    /// the last flush (the loop wakes every advert interval anyway), by a timer of twice that
-    /// when no event comes, and at every transition.
+    /// Adverts counted for the metrics: handed over when the metrics are read (`flushTally`,
+    /// called by the metrics endpoint before it renders), at every transition and at shutdown;
+    /// never by a timer of its own, so counting wakes nobody.
     private var tally = AdvertTally()
-    private var tallyFlush: Scheduled<Void>?
-    private var tallyFlushedAt = NIODeadline.now()
-    static let tallyPeriod = TimeAmount.milliseconds(250)
     /// Frames of gratuitous ARP / NA sent, per VIP.
     private(set) var garpsSent: [String: UInt64] = [:]
     /// What HostProblemFinder found in the last host snapshot (Agent+HostProblems).
@@ -259,7 +256,6 @@ final class Agent {
                 observers.dropped(reason)
             case .advertsReceived(let groups):
                 tally.received(groups)
-                flushTallySoon()
             case .reply(let text, let isError):
                 replies.append(Reply(text: text, isError: isError))
             case .armTimer(let at):
@@ -281,21 +277,10 @@ final class Agent {
             }
         }
         tally.sent(groups)
-        flushTallySoon()
-    }
-
-    private func flushTallySoon() {
-        if NIODeadline.now() - tallyFlushedAt >= Self.tallyPeriod { return flushTally() }
-        guard tallyFlush == nil else { return }
-        let bound = self.bound
-        tallyFlush = loop.scheduleTask(in: Self.tallyPeriod * 2) { bound.value.flushTally() }
     }
 
     /// Hands the adverts counted so far to the metrics.
     func flushTally() {
-        tallyFlush?.cancel()
-        tallyFlush = nil
-        tallyFlushedAt = NIODeadline.now()
         guard !tally.isEmpty else { return }
         let (sent, received) = tally.take()
         observers.advertsCounted(sent: sent, received: received)

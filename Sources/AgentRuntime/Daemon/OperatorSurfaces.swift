@@ -43,9 +43,12 @@ actor OperatorSurfaces {
         let metrics = AgentMetrics(version: VIPAgentVersion.current)
         try await agent.onLoop { MetricsBridge.attach(metrics, to: $0) }
         if let endpoint = settings.metricsEndpoint {
-            // /healthz hops onto the agent's loop: a stuck or stopped loop fails the probe.
+            // /healthz hops onto the agent's loop: a stuck or stopped loop fails the probe. /metrics
+            // first takes the adverts the agent counted since the last read (no timer flushes them).
             let loop = agent.loop
+            let bound = agent.agent
             let server = MetricsServer(host: endpoint.host, port: Int(endpoint.port), metrics: metrics, logger: logger,
+                                       refresh: { loop.submit { bound.value.flushTally() } },
                                        liveness: { loop.submit {} })
             try await server.start()
             metricsServer = server
