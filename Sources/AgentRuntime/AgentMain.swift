@@ -84,6 +84,14 @@ struct AgentService: Service {
         // Running: the code only the start-up needed need not stay mapped (ProcessFootprint).
         let released = StartupPages.release()
         logger.debug("start-up code pages released (\(released >> 20) MiB of executable mappings advised)")
+        // Once more when what runs only once after start (first check, first claim, the OVN
+        // connection) has run (WarmUp).
+        let warmUp = Task { [agent, logger] in
+            guard await WarmUp.settled(agent) else { return }
+            let again = StartupPages.release()
+            logger.debug("warm-up code pages released (\(again >> 20) MiB of executable mappings advised)")
+        }
+        defer { warmUp.cancel() }
         // SIGHUP (systemctl reload) never kills the agent: the file is read again, checked and
         // applied live (ConfigReload).
         let reloads = Task { [agent, configPath, logger] in
