@@ -426,9 +426,12 @@ public struct Election: Sendable {
             } else {
                 // A peer is back (a partition healed, a node restarted) or another MASTER is heard
                 // that will yield: neighbours may have learnt another MAC for the VIP meanwhile.
+                // Once more when that MASTER has given the VIP up: a neighbour that resolved the
+                // VIP while both held it may have got the other's MAC, which now answers nothing.
                 let newRival = masterPeer.map { $0.address != outrankedMaster } ?? false
+                let rivalGone = outrankedMaster != nil && masterPeer == nil
                 outrankedMaster = masterPeer?.address
-                if newRival || peerReturned { step.actions.append(.announce) }
+                if newRival || rivalGone || peerReturned { step.actions.append(.announce) }
             }
         case .backup:
             guard iAmBest else {

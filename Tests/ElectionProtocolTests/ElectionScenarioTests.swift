@@ -234,8 +234,42 @@ final class ElectionScenarioTests: XCTestCase {
         sim.run(for: 250 * ms)
         assertOneHolder(sim, is: 0)
         XCTAssertTrue(sim.nodes[1].transitions.last!.3.hasPrefix("yielding to m1: priority 150 > 140"))
-        // Neighbours learnt m2's MAC during the split: the surviving master announces again.
+        // Neighbours learnt m2's MAC during the split: the surviving master announces again, and
+        // once more after m2 gave the VIP up (a neighbour that asked while both held it may have
+        // got m2's MAC).
         XCTAssertGreaterThan(sim.nodes[0].announces, announcesBefore)
+        let yielded = sim.nodes[1].transitions.last!.0
+        XCTAssertTrue(sim.nodes[0].announcedAt.contains { $0 >= yielded },
+                      "m1 announced at \(sim.nodes[0].announcedAt.suffix(3)), m2 yielded at \(yielded)")
+        // … and only then: the healed cluster does not keep announcing.
+        let settled = sim.nodes[0].announces
+        sim.run(for: 2_000 * ms)
+        XCTAssertEqual(sim.nodes[0].announces, settled)
+    }
+
+    /// A partition heals one way first (the surviving master's own adverts get through only
+    /// later, as when its neighbour entries for the peers failed during the cut): both hold the
+    /// VIP meanwhile, and a neighbour that resolved the VIP then may have got the other's MAC. So
+    /// the surviving master announces again once the other has given the VIP up.
+    func testAfterAOneWayHealTheMasterAnnouncesOnceTheOtherGaveUp() {
+        let sim = cluster(preempt: [false, false, false])
+        sim.startAll()
+        sim.run(for: 500 * ms)
+        sim.partition = [0, 1, 1]
+        sim.run(for: 1_000 * ms)
+        XCTAssertEqual(sim.masters.sorted(), [0, 1])
+        sim.partition = nil
+        sim.blocked = [[0, 1], [0, 2]]   // m1 hears m2 and m3; they do not hear m1 yet
+        sim.run(for: 800 * ms)
+        XCTAssertEqual(sim.masters.sorted(), [0, 1], "m2 cannot hear m1 yet")
+        let announcedInOverlap = sim.nodes[0].announces
+        sim.blocked = []
+        sim.run(for: 500 * ms)
+        assertOneHolder(sim, is: 0)
+        let yielded = sim.nodes[1].transitions.last!.0
+        XCTAssertTrue(sim.nodes[1].transitions.last!.3.hasPrefix("yielding to m1"), "\(sim.nodes[1].transitions.last!)")
+        XCTAssertTrue(sim.nodes[0].announcedAt.contains { $0 > yielded },
+                      "m1 announced at \(sim.nodes[0].announcedAt.suffix(3)) (\(announcedInOverlap) before the other way healed); m2 yielded at \(yielded)")
     }
 
     func testEqualPriorityHigherAddressWins() {

@@ -20,6 +20,7 @@ final class SimCluster {
         var newest: [Int: (epoch: UInt64, sequence: UInt64)] = [:]
         var timerGeneration = 0
         var announces = 0
+        var announcedAt: [Instant] = []
         var transitions: [(Instant, GroupState, GroupState, String)] = []
         var notices: [String] = []
         var evidenceSaves = 0
@@ -47,6 +48,9 @@ final class SimCluster {
     private(set) var now = Instant.zero
     /// Group id per node (nodes in different groups cannot talk); nil: the network is whole.
     var partition: [Int]?
+    /// One-way cuts: adverts from `from` to `to` are dropped (a node whose neighbour entries
+    /// failed during a partition sends nothing until it has resolved them again).
+    var blocked: Set<[Int]> = []
     var loss = 0.0
     var delayRange: ClosedRange<Int64> = 1_000_000...1_000_000
     var trace = false
@@ -154,6 +158,7 @@ final class SimCluster {
                 nodes[i].holdsVIP = false
             case .announce:
                 nodes[i].announces += 1
+                nodes[i].announcedAt.append(now)
             case .transition(let from, let to, let reason):
                 nodes[i].transitions.append((now, from, to, reason))
                 log("\(nodes[i].identity.name) \(from.rawValue) → \(to.rawValue): \(reason)")
@@ -172,6 +177,7 @@ final class SimCluster {
     private func broadcast(from i: Int, _ advert: SimAdvert) {
         for j in nodes.indices where j != i {
             if let p = partition, p[i] != p[j] { continue }
+            if blocked.contains([i, j]) { continue }
             if loss > 0 && rng.chance(loss) { continue }
             let span = delayRange.upperBound - delayRange.lowerBound
             let delay = delayRange.lowerBound + (span > 0 ? Int64(rng.next() % UInt64(span + 1)) : 0)
