@@ -114,13 +114,14 @@ extension Agent {
         guard !batches.isEmpty else { return scheduleConflictProbes() }
         let prober = watch.prober
         let own = ownMACs()
+        let alive = alivePeers()
         let bound = self.bound
         let loop = self.loop
         for (interface, vips) in batches {
             prober.queue.async {
                 let result: Result<ConflictProber.Claims, ConflictProbeError>
                 do {
-                    result = .success(try prober.probe(vips.map(\.address), on: interface, own: own))
+                    result = .success(try prober.probe(vips.map(\.address), on: interface, own: own, alive: alive))
                 } catch {
                     result = .failure(ConflictProbeError(description: "\(error)"))
                 }
@@ -176,6 +177,18 @@ extension Agent {
                                metadata: ["vip": "\(name)"])
             }
         }
+    }
+
+    /// The peers whose datagrams arrived within the last second (their MACs are worth asking for
+    /// at once when an unknown host answers for a VIP: see `ConflictProber.silentPeerSpacing`).
+    private func alivePeers() -> Set<[UInt8]> {
+        let now = MonotonicClock.now()
+        var alive: Set<[UInt8]> = []
+        for peer in configuration.cluster.peers {
+            guard let heard = core.lastHeard[NodeAddress(peer)] else { continue }
+            if now - heard < 1_000_000_000 { alive.insert(peer.bytes) }  // nanoseconds
+        }
+        return alive
     }
 
     /// The MACs of this host's links, as last seen.

@@ -14,7 +14,10 @@ final class ConflictProber: @unchecked Sendable {
     /// The peers are asked only when an unknown MAC answers for the VIP, and each at most this
     /// often: a peer that answered (its MAC may have changed since) …
     static let answeredPeerSpacing: Duration = .seconds(5)
-    /// … and a peer that did not (one on another segment never does).
+    /// … and a peer that did not (one on another segment never does) — unless the election
+    /// hears it now: a peer that was cut off when it was asked (a partition) is asked again at
+    /// once, since after the partition heals it may still hold the VIP for a moment and must not
+    /// be taken for a stray host.
     static let silentPeerSpacing: Duration = .seconds(10)
 
     let queue = DispatchQueue(label: "vip-agent conflict probes")
@@ -44,7 +47,8 @@ final class ConflictProber: @unchecked Sendable {
 
     /// On `queue`: probes every address of `addresses` on `interface` at once (one window for
     /// all: many VIPs cost one window, not one per VIP; one per family when both are there).
-    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws -> Claims {
+    /// `alive`: the peers the election hears now.
+    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>, alive: Set<[UInt8]> = []) throws -> Claims {
         do {
             var found: [[UInt8]: [[UInt8]]] = [:]
             let v4 = addresses.filter { $0.count == 4 }, v6 = addresses.filter { $0.count == 16 }
@@ -56,7 +60,8 @@ final class ConflictProber: @unchecked Sendable {
                 var last = asked[interface] ?? [:]
                 let now = ContinuousClock.now
                 let due = peers.filter { peer in
-                    last[peer].map { now - $0 >= (known[peer] == nil ? Self.silentPeerSpacing : Self.answeredPeerSpacing) } ?? true
+                    if known[peer] == nil, alive.contains(peer) { return true }
+                    return last[peer].map { now - $0 >= (known[peer] == nil ? Self.silentPeerSpacing : Self.answeredPeerSpacing) } ?? true
                 }
                 let answers = try askPeers(due, on: interface)
                 for peer in due {
