@@ -220,13 +220,19 @@ final class ElectionScenarioTests: XCTestCase {
         assertOneHolder(sim, is: 1)
     }
 
-    func testPartitionMakesTwoMastersAndHealingLeavesTheBest() {
+    /// Three nodes without preemption, m1 cut off from m2 and m3 for a second: m1 and m2 MASTER.
+    private func splitIntoTwoMasters() -> SimCluster {
         let sim = cluster(preempt: [false, false, false])
         sim.startAll()
         sim.run(for: 500 * ms)
         sim.partition = [0, 1, 1]
         sim.run(for: 1_000 * ms)
         XCTAssertEqual(sim.masters.sorted(), [0, 1])
+        return sim
+    }
+
+    func testPartitionMakesTwoMastersAndHealingLeavesTheBest() {
+        let sim = splitIntoTwoMasters()
         let announcesBefore = sim.nodes[0].announces
         sim.partition = nil
         // Within two intervals: the first advert across may come up to one interval after the
@@ -252,12 +258,7 @@ final class ElectionScenarioTests: XCTestCase {
     /// VIP meanwhile, and a neighbour that resolved the VIP then may have got the other's MAC. So
     /// the surviving master announces again once the other has given the VIP up.
     func testAfterAOneWayHealTheMasterAnnouncesOnceTheOtherGaveUp() {
-        let sim = cluster(preempt: [false, false, false])
-        sim.startAll()
-        sim.run(for: 500 * ms)
-        sim.partition = [0, 1, 1]
-        sim.run(for: 1_000 * ms)
-        XCTAssertEqual(sim.masters.sorted(), [0, 1])
+        let sim = splitIntoTwoMasters()
         sim.partition = nil
         sim.blocked = [[0, 1], [0, 2]]   // m1 hears m2 and m3; they do not hear m1 yet
         sim.run(for: 800 * ms)
