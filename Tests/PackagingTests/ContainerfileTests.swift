@@ -15,10 +15,13 @@ final class ContainerfileTests: XCTestCase {
         XCTAssertEqual(stages.count, 2, "expected a build stage and a runtime stage")
         let build = try XCTUnwrap(stages.first)
         XCTAssertTrue(build.hasPrefix("FROM docker.io/library/swift:6."), build)
-        // The shipped release build: scripts/build-release (static Swift runtime, DT_RELR).
+        // The shipped release build: scripts/build-release (static Swift runtime, DT_RELR, the
+        // running code side by side), with the order file it links by.
         XCTAssertTrue(build.contains("scripts/build-release"), build)
+        XCTAssertTrue(build.contains("COPY scripts/lib/hot-code.order ./scripts/lib/hot-code.order"), build)
         let script = try RepositoryFiles.text("scripts/build-release")
-        for flag in ["-c release", "--static-swift-stdlib", "--no-export-dynamic", "pack-relative-relocs"] {
+        for flag in ["-c release", "--static-swift-stdlib", "--no-export-dynamic", "pack-relative-relocs",
+                     "-function-sections", "--symbol-ordering-file=$order", "scripts/lib/hot-code.order"] {
             XCTAssertTrue(script.contains(flag), "scripts/build-release lacks \(flag)")
         }
         for package in ["libnl-3-dev", "libnl-route-3-dev", "libnet1-dev", "libsystemd-dev"] {

@@ -2,22 +2,54 @@
 import XCTest
 
 final class StartupPagesTests: XCTestCase {
-    func testOnlyExecutableFileMappingsAreCode() {
-        let code = CodeMapping(mapsLine: "00400000-02816000 r-xp 00000000 fe:00 1234 /usr/bin/vip-agent\n")
-        XCTAssertEqual(code, CodeMapping(mapsLine: "00400000-02816000 r-xp 00000000 fe:00 1234 /usr/bin/vip-agent"))
+    func testOnlyReadOnlyFileMappingsAreCandidates() {
+        let code = ReadOnlyFileMapping(mapsLine: "00400000-02816000 r-xp 00000000 fe:00 1234 /usr/bin/vip-agent\n")
+        XCTAssertEqual(code, ReadOnlyFileMapping(mapsLine: "00400000-02816000 r-xp 00000000 fe:00 1234 /usr/bin/vip-agent"))
         XCTAssertEqual(code?.start, 0x400000)
         XCTAssertEqual(code?.length, 0x2816000 - 0x400000)
+        let data = ReadOnlyFileMapping(mapsLine: "00200000-00400000 r--p 00000000 fe:00 1234 /usr/bin/vip-agent")
+        XCTAssertEqual(data?.length, 0x200000)
         for line in [
-            "02816000-02930000 r--p 02415000 fe:00 1234 /usr/bin/vip-agent",   // relocated data (RELRO)
             "02930000-02a00000 rw-p 0252f000 fe:00 1234 /usr/bin/vip-agent",   // data
             "7f00000000-7f00001000 rwxp 00000000 fe:00 99 /tmp/jit",            // writable code
+            "7f00000000-7f00001000 ---p 00000000 fe:00 99 /usr/lib/libc.so.6",  // a guard gap
             "7f00000000-7f00021000 r-xp 00000000 00:00 0 ",                      // anonymous
             "7ffd0000-7ffd2000 r-xp 00000000 00:00 0 [vdso]",
             "garbage",
             "",
         ] {
-            XCTAssertNil(CodeMapping(mapsLine: line), line)
+            XCTAssertNil(ReadOnlyFileMapping(mapsLine: line), line)
         }
+    }
+
+    /// From `smaps`: read-only file mappings without copied pages; relocated data made read-only
+    /// (RELRO: r--p, its pages copied on write) and writable mappings stay.
+    func testOnlyMappingsWithoutCopiedPagesAreReleased() {
+        let smaps = """
+            00200000-00400000 r--p 00000000 fe:00 1234 /usr/bin/vip-agent
+            Size:               2048 kB
+            Rss:                1400 kB
+            Anonymous:             0 kB
+            VmFlags: rd mr mw me sd
+            00400000-02816000 r-xp 00200000 fe:00 1234 /usr/bin/vip-agent
+            Size:              36952 kB
+            Anonymous:             0 kB
+            02816000-02930000 r--p 02615000 fe:00 1234 /usr/bin/vip-agent
+            Size:               1128 kB
+            Anonymous:          1040 kB
+            02930000-02a00000 rw-p 0272f000 fe:00 1234 /usr/bin/vip-agent
+            Anonymous:          1500 kB
+            7f0000000000-7f0000100000 r-xp 00000000 fe:00 77 /usr/lib/x86_64-linux-gnu/libc.so.6
+            Anonymous:             4 kB
+            7f0000200000-7f0000300000 r--p 00000000 fe:00 78 /usr/lib/locale/C.utf8/LC_CTYPE
+            Anonymous:             0 kB
+            7ffd0000-7ffd2000 r-xp 00000000 00:00 0 [vdso]
+            Anonymous:             0 kB
+            """
+        var scan = SmapsScan()
+        for line in smaps.split(separator: "\n") { scan.feed(String(line) + "\n") }
+        XCTAssertEqual(scan.releasable.map(\.start), [0x200000, 0x400000, 0x7f0000200000])
+        XCTAssertEqual(scan.releasable.map(\.length), [0x200000, 0x2816000 - 0x400000, 0x100000])
     }
 
     /// In this very process: the test binary's code is released and runs on (refaulted), and
@@ -30,7 +62,7 @@ final class StartupPagesTests: XCTestCase {
         }
         guard let before = residentKiB() else { throw XCTSkip("/proc/self/status is not readable") }
         let released = StartupPages.release()
-        XCTAssertGreaterThan(released, 0, "the test binary has executable mappings")
+        XCTAssertGreaterThan(released, 0, "the test binary has read-only file mappings")
         let after = try XCTUnwrap(residentKiB())
         XCTAssertLessThan(after, before, "code pages left the resident set (\(before) → \(after) KiB)")
         // Code runs on after the release: a computation through freshly faulted pages.

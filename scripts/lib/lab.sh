@@ -13,6 +13,10 @@
 #   lab_loss_on PERCENT MATCH / lab_loss_drops / lab_loss_off  nftables drop of election input
 #   LAB_WRAP="valgrind …"                                    a command the agent runs under (lab_start, lab_keepalived_start)
 #   LAB_STEPDOWN_HOLD                                        stepDownHold of lab_config (default 5s)
+#
+# For bench/footprint and scripts/hot-code (an agent as on a master: its VIP gated by an HTTPS check):
+#   lab_https_up N [keepalive|close]   lab_up N, and in each master's namespace a /readyz server on
+#                                      127.0.0.1:6443 that the master's config checks every second
 
 LAB=${LAB:-viplab}
 LAB_DIR=${LAB_DIR:-$(mktemp -d /tmp/$LAB.XXXXXX)}
@@ -20,6 +24,7 @@ LAB_SUBNET=10.77.0
 LAB_VIP=$LAB_SUBNET.100
 LAB_BIN=${LAB_BIN:-.build/debug}
 declare -A LAB_PID
+declare -a LAB_SERVERS=()
 
 lab_ns() { ip netns exec "$LAB-$1" "${@:2}"; }
 
@@ -125,9 +130,38 @@ lab_ping_stop() {
 lab_down() {
     local i
     for i in "${!LAB_PID[@]}"; do lab_stop "$i" KILL; done
+    for i in "${LAB_SERVERS[@]}"; do kill "$i" 2>/dev/null || true; done
+    LAB_SERVERS=()
     if [ -n "${LAB_PING:-}" ]; then kill "$LAB_PING" 2>/dev/null || true; LAB_PING=""; fi
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do ip netns delete "$ns" || true; done
+}
+
+# lab_https_up N [SERVER]: SERVER keepalive (default) keeps the connection as kube-apiserver does
+# (scripts/lib/readyz-server.py); close is `openssl s_server -www`, one TLS handshake per check run.
+lab_https_up() {
+    local n=$1 server=${2:-keepalive} i
+    command -v openssl >/dev/null || apt-get install -y -qq --no-install-recommends openssl >/dev/null
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$LAB_DIR/tls.key" -out "$LAB_DIR/tls.crt" >/dev/null 2>&1
+    lab_up "$n"
+    for i in $(seq 1 "$n"); do
+        if [ "$server" = close ]; then
+            (exec ip netns exec "$LAB-m$i" openssl s_server -quiet -accept 127.0.0.1:6443 -www \
+                -cert "$LAB_DIR/tls.crt" -key "$LAB_DIR/tls.key" >/dev/null 2>&1) &
+        else
+            (exec ip netns exec "$LAB-m$i" python3 "$(dirname "${BASH_SOURCE[0]}")/readyz-server.py" 127.0.0.1 6443 \
+                "$LAB_DIR/tls.crt" "$LAB_DIR/tls.key" >/dev/null 2>&1) &
+        fi
+        LAB_SERVERS+=($!)
+        lab_config "$i" $((160 - 10 * i)) "    checks: [apiserver]
+healthChecks:
+  - name: apiserver
+    https: { url: \"https://127.0.0.1:6443/\", caFile: \"$LAB_DIR/tls.crt\" }
+    interval: 1s
+    timeout: 500ms"
+    done
+    sleep 0.5
 }
 
 # --- keepalived in the same lab (bench/compare) --------------------------------------------------
