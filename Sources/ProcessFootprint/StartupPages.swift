@@ -11,18 +11,22 @@ import Musl
 /// metadata sections scanned once, unwind tables), and Linux maps file pages in blocks
 /// (fault-around, large folios: 64 KiB and more per fault), so after start 15 MiB of the binary
 /// are resident of which the running agent uses a fraction. Dropping the page-table entries of
-/// the read-only file mappings once the agent runs (`MADV_DONTNEED`) leaves the pages in the page
-/// cache; what the agent uses next is mapped again at the next touch (a minor fault, no I/O while
-/// the page cache holds it). scripts/build-release places the code the running agent uses side
-/// by side (scripts/hot-code), so that it is mapped again in few blocks.
+/// those mappings once the agent runs (`MADV_DONTNEED`) leaves the pages in the page cache; what
+/// the agent uses next is mapped again at the next touch (a minor fault, no I/O while the page
+/// cache holds it). scripts/build-release places the code the running agent uses side by side
+/// (scripts/hot-code), so that it is mapped again in few blocks.
 ///
-/// Only mappings that are not writable and hold no anonymous page are released: nothing in them
-/// differs from the file, so nothing is lost. Relocated data made read-only afterwards (RELRO)
-/// holds copied pages and is never touched, nor is any writable mapping. (A uprobe or a
-/// debugger's breakpoint placed during start-up makes its page anonymous: that mapping is kept.)
+/// Released: the code and the read-only data of the executable and its libraries (the files
+/// mapped with code), each only when the mapping is not writable and none of its pages was ever
+/// copied (`smaps`: `Anonymous:` and `Swap:` both 0 kB; a copied page that was swapped out counts
+/// under `Swap:`): nothing in it differs from the file, so nothing is lost. Relocated data made
+/// read-only afterwards (RELRO) holds copied pages and is kept, as is every writable mapping; so
+/// are files mapped without code (locale archives and other data files), which a library may
+/// unmap while the release runs. (A uprobe or a debugger's breakpoint placed during start-up
+/// copies its page: that mapping is kept.)
 public enum StartupPages {
-    /// Releases the read-only file mappings of the process. Returns how many bytes of mappings
-    /// were advised (0 where `/proc` is not mounted).
+    /// Releases those mappings of the process. Returns how many bytes of mappings were advised
+    /// (0 where `/proc` is not mounted).
     @discardableResult
     public static func release() -> Int {
         guard let smaps = fopen("/proc/self/smaps", "r") else { return 0 }
@@ -34,7 +38,7 @@ public enum StartupPages {
         free(line)
         fclose(smaps)
         var released = 0
-        for mapping in scan.releasable {
+        for mapping in scan.finish() {
             guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
             if madvise(address, mapping.length, MADV_DONTNEED) == 0 { released += mapping.length }
         }
@@ -42,18 +46,39 @@ public enum StartupPages {
     }
 }
 
-/// The mappings of `/proc/PID/smaps` that can be released: read-only file mappings whose
-/// `Anonymous:` line says 0 kB. Fed line by line.
+/// The mappings of `/proc/PID/smaps` that can be released (see `StartupPages`). Fed line by
+/// line; a mapping is decided at the next mapping's first line or at `finish()`, so that a
+/// mapping whose `Anonymous:` or `Swap:` line is missing is never released.
 struct SmapsScan {
-    private(set) var releasable: [ReadOnlyFileMapping] = []
+    private var releasable: [ReadOnlyFileMapping] = []
+    /// The files mapped with code (whatever their pages): their read-only data may go too.
+    private var codeFiles: Set<String> = []
     private var pending: ReadOnlyFileMapping?
+    private var anonymousKiB: Int?
+    private var swapKiB: Int?
 
     mutating func feed(_ line: String) {
-        if let anonymous = ReadOnlyFileMapping.anonymousKiB(smapsLine: line) {
-            if let mapping = pending.take(), anonymous == 0 { releasable.append(mapping) }
+        if let kib = ReadOnlyFileMapping.kib(smapsLine: line, key: "Anonymous:") {
+            anonymousKiB = kib
+        } else if let kib = ReadOnlyFileMapping.kib(smapsLine: line, key: "Swap:") {
+            swapKiB = kib
         } else if ReadOnlyFileMapping.isHeader(smapsLine: line) {
+            decide()
             pending = ReadOnlyFileMapping(mapsLine: line)
+            if let pending, pending.executable { codeFiles.insert(pending.path) }
         }
+    }
+
+    mutating func finish() -> [ReadOnlyFileMapping] {
+        decide()
+        return releasable.filter { $0.executable || codeFiles.contains($0.path) }
+    }
+
+    private mutating func decide() {
+        if let mapping = pending, anonymousKiB == 0, swapKiB == 0 { releasable.append(mapping) }
+        pending = nil
+        anonymousKiB = nil
+        swapKiB = nil
     }
 }
 
@@ -62,6 +87,8 @@ struct SmapsScan {
 struct ReadOnlyFileMapping: Equatable {
     let start: UInt
     let length: Int
+    let executable: Bool
+    let path: String
 
     init?(mapsLine line: String) {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -75,6 +102,20 @@ struct ReadOnlyFileMapping: Equatable {
               end > start, start > 0 else { return nil }
         self.start = start
         self.length = Int(end - start)
+        self.executable = permissions[2] == UInt8(ascii: "x")
+        self.path = Self.path(of: line)
+    }
+
+    /// Everything after the fifth field (a path may hold spaces), without the line's end.
+    private static func path(of line: String) -> String {
+        var rest = Substring(line)
+        for _ in 0..<5 {
+            rest = rest.drop { $0 == " " }
+            rest = rest.drop { $0 != " " }
+        }
+        rest = rest.drop { $0 == " " }
+        while let last = rest.last, last == "\n" { rest = rest.dropLast() }
+        return String(rest)
     }
 
     /// A mapping's first line in `smaps` (an address range), not one of its "Key: value" lines.
@@ -83,11 +124,10 @@ struct ReadOnlyFileMapping: Equatable {
         return first.contains("-") && !first.hasSuffix(":")
     }
 
-    /// The KiB of a mapping's `Anonymous:` line in `smaps` (pages copied on write), nil for
-    /// any other line.
-    static func anonymousKiB(smapsLine line: String) -> Int? {
-        guard line.hasPrefix("Anonymous:") else { return nil }
+    /// The KiB of a mapping's `KEY` line in `smaps` ("Anonymous:", "Swap:"), nil for any other line.
+    static func kib(smapsLine line: String, key: String) -> Int? {
+        guard line.hasPrefix(key) else { return nil }
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-        return fields.count >= 2 ? Int(fields[1]) : nil
+        return fields.count >= 2 && fields[0] == key ? Int(fields[1]) : nil
     }
 }
