@@ -64,23 +64,6 @@ final class ReloadTests: XCTestCase {
 
     private func logText(_ i: Int) -> String { (try? String(contentsOfFile: lab.log(i), encoding: .utf8)) ?? "" }
 
-    /// Answered pings (`ping -D` timestamps), the sequence numbers never answered between the
-    /// first and the last answer, and the longest time between two answers in ms.
-    private func pingGap(_ path: String) -> (answers: Int, lost: [Int], gap: Double) {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let answers = text.split(separator: "\n").filter { $0.contains("bytes from") }.compactMap { line -> (Double, Int)? in
-            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"),
-                  let t = Double(line[line.index(after: open)..<close]),
-                  let seq = line.split(separator: " ").first(where: { $0.hasPrefix("icmp_seq=") })
-                      .flatMap({ Int($0.dropFirst("icmp_seq=".count)) }) else { return nil }
-            return (t, seq)
-        }
-        let seqs = Set(answers.map(\.1))
-        let sent = (seqs.min() ?? 0)...(seqs.max() ?? 0)
-        let gap = zip(answers, answers.dropFirst()).map { ($1.0 - $0.0) * 1000 }.max() ?? .infinity
-        return (answers.count, sent.filter { !seqs.contains($0) }, gap)
-    }
-
     func testReloadAddsAndRemovesAVIPWithoutAGapOnTheOneThatStays() throws {
         for i in 1...3 { try lab.start(i) }
         XCTAssertNotNil(lab.waitForSoleHolder(1, timeout: 15), "m1 (priority 150) should be elected")
@@ -101,14 +84,14 @@ final class ReloadTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1)
         kill(ping.processIdentifier, SIGINT)
         ping.waitUntilExit()
-        let (answers, lost, gap) = pingGap(pingLog)
-        print("reload: the unchanged VIP's longest ping gap was \(String(format: "%.1f", gap)) ms over \(answers) answers, lost \(lost); web held after \(String(format: "%.2f", held ?? -1)) s")
-        XCTAssertGreaterThan(answers, 200, "the client pinged the VIP every 5 ms throughout")
+        let pings = PingLog(path: pingLog)
+        print("reload: the unchanged VIP's longest ping gap was \(String(format: "%.1f", pings.gap)) ms over \(pings.answers) answers, lost \(pings.lost); web held after \(String(format: "%.2f", held ?? -1)) s")
+        XCTAssertGreaterThan(pings.answers, 200, "the client pinged the VIP every 5 ms throughout")
         // Every ping is answered: a VIP missing for even one 5 ms slot loses one. The time
         // between answers also holds the client's own scheduling (ping, 3 agents reloading and
         // the test share 2 cores), so its bound only catches a stall.
-        XCTAssertEqual(lost, [], "the unchanged VIP's client lost pings")
-        XCTAssertLessThanOrEqual(gap, 50, "the unchanged VIP's client saw a gap")
+        XCTAssertEqual(pings.lost, [], "the unchanged VIP's client lost pings")
+        XCTAssertLessThanOrEqual(pings.gap, 50, "the unchanged VIP's client saw a gap")
         XCTAssertEqual(lab.holders(), [1], "api stayed on m1")
         XCTAssertEqual(webHolders(), [2], "m2 (140) holds web")
         XCTAssertNil(lab.logTime(1, containing: "api: MASTER →", after: reloaded), "api had no transition on m1")

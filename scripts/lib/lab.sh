@@ -13,6 +13,7 @@
 #   lab_loss_on PERCENT MATCH / lab_loss_drops / lab_loss_off  nftables drop of election input
 #   LAB_WRAP="valgrind …"                                    a command the agent runs under (lab_start, lab_keepalived_start)
 #   LAB_STEPDOWN_HOLD                                        stepDownHold of lab_config (default 5s)
+#   lab_config_exec_check I PRIORITY                          lab_config gated by an exec check (fail-mI)
 #
 # For bench/footprint and scripts/hot-code (an agent as on a master: its VIP gated by an HTTPS check):
 #   lab_https_up N [keepalive|close]   lab_up N, and in each master's namespace a /readyz server on
@@ -135,6 +136,20 @@ lab_down() {
     if [ -n "${LAB_PING:-}" ]; then kill "$LAB_PING" 2>/dev/null || true; LAB_PING=""; fi
     local ns
     for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB-" || true); do ip netns delete "$ns" || true; done
+}
+
+# lab_config_exec_check I PRIORITY: lab_config with bench/compare's health check gating the VIP:
+# exec `test ! -e $LAB_DIR/fail-mI` (interval 1s, timeout 500ms, rise 1, fall 1); touching that
+# file fails it.
+lab_config_exec_check() {
+    lab_config "$1" "$2" "    checks: [bench]
+healthChecks:
+  - name: bench
+    exec: { command: [/usr/bin/test, \"!\", -e, \"$LAB_DIR/fail-m$1\"] }
+    interval: 1s
+    timeout: 500ms
+    rise: 1
+    fall: 1"
 }
 
 # lab_https_up N [SERVER]: SERVER keepalive (default) keeps the connection as kube-apiserver does
