@@ -20,13 +20,18 @@ public enum AgentMain {
         // First, before any socket, the metrics listener or OVS: stale VIP copies go, VIPs the
         // host holds for itself are refused, missing capabilities are named.
         if let code = StartPreflight.run(configuration, logger: logger) { return code }
-        let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let checkGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { shutdown([loopGroup, checkGroup]) }
+        let loop: AgentLoop
+        do {
+            loop = try AgentLoop()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
+        }
+        defer { shutdown([loop, checkGroup]) }
         let agent: AgentHandle
         do {
             let chassis = try await GatewayChassis.resolve(configuration.externalGateway, logger: logger)
-            let loop = loopGroup.next()
             // The agent is made on its own loop and never leaves it.
             agent = try await loop.submit {
                 AgentHandle(try Agent(configuration: configuration, logger: logger, loop: loop,
@@ -109,6 +114,6 @@ struct AgentService: Service {
     }
 }
 
-private func shutdown(_ groups: [MultiThreadedEventLoopGroup]) {
+private func shutdown(_ groups: [any EventLoopGroup]) {
     for group in groups { group.shutdownGracefully { _ in } }
 }

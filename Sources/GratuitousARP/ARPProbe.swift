@@ -53,12 +53,20 @@ public final class ARPProbe: @unchecked Sendable {
     /// the MACs that answered for each address (a host whose interfaces share the segment may
     /// answer from several). Addresses nobody answered for are absent.
     public func claimants(of addresses: [[UInt8]], window: Duration) throws -> [[UInt8]: [[UInt8]]] {
+        let deadline = ContinuousClock.now.advanced(by: window)
+        try sendClaimProbes(for: addresses)
+        PacketSocket.sleep(until: deadline)
+        return try collectClaims(of: addresses)
+    }
+
+    /// The first half of `claimants(of:window:)`, for a caller that waits the window without
+    /// blocking: forgets the frames queued so far and sends one RFC 5227 probe per address.
+    public func sendClaimProbes(for addresses: [[UInt8]]) throws {
         for address in addresses where address.count != 4 {
             throw AnnounceError(operation: "probing ARP", interface: interface, address: addressText(address),
                                 libraryError: "not an IPv4 address (\(address.count) bytes)")
         }
         lock.lock(); defer { lock.unlock() }
-        let deadline = ContinuousClock.now.advanced(by: window)
         socket.drain()
         for address in addresses {
             let label = addressText(address)
@@ -68,13 +76,17 @@ public final class ARPProbe: @unchecked Sendable {
                                     senderMAC: mac, senderIP: [0, 0, 0, 0], targetMAC: [0, 0, 0, 0, 0, 0], targetIP: address)
             }
         }
+    }
+
+    /// The second half: the replies for `addresses` queued since `sendClaimProbes`; never waits.
+    public func collectClaims(of addresses: [[UInt8]]) throws -> [[UInt8]: [[UInt8]]] {
+        lock.lock(); defer { lock.unlock() }
         var found: [[UInt8]: [[UInt8]]] = [:]
-        _ = try socket.receive(until: deadline) { bytes -> Bool? in
+        try socket.readQueued { bytes in
             guard let frame = ARPFrame(ethernetFrame: bytes), frame.operation == ARPFrame.reply,
                   addresses.contains(frame.senderIP),
-                  found[frame.senderIP]?.contains(frame.senderMAC) != true else { return nil }
+                  found[frame.senderIP]?.contains(frame.senderMAC) != true else { return }
             found[frame.senderIP, default: []].append(frame.senderMAC)
-            return nil  // keep listening until the window closes
         }
         return found
     }

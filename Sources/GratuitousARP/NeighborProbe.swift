@@ -28,9 +28,18 @@ public final class NeighborProbe: @unchecked Sendable {
     /// MACs that advertised each address or probed for it themselves (not an agent's probe).
     /// Addresses nobody claimed are absent.
     public func claimants(of addresses: [[UInt8]], window: Duration) throws -> [[UInt8]: [[UInt8]]] {
+        let deadline = ContinuousClock.now.advanced(by: window)
+        try sendClaimProbes(for: addresses)
+        PacketSocket.sleep(until: deadline)
+        return try collectClaims(of: addresses)
+    }
+
+    /// The first half of `claimants(of:window:)`, for a caller that waits the window without
+    /// blocking: joins the solicited-node groups, forgets the frames queued so far and sends one
+    /// duplicate address detection probe per address.
+    public func sendClaimProbes(for addresses: [[UInt8]]) throws {
         try validate(addresses)
         lock.lock(); defer { lock.unlock() }
-        let deadline = ContinuousClock.now.advanced(by: window)
         for address in addresses {
             let group = NDPFrame.multicastMAC(of: NDPFrame.solicitedNodeGroup(of: address))
             if !joined.contains(group) {
@@ -44,23 +53,35 @@ public final class NeighborProbe: @unchecked Sendable {
                 NDPFrame.probe(for: address, mac: mac, nonce: NeighborClaim.agentNonce())
             }
         }
-        return try listen(for: addresses, until: deadline)
+    }
+
+    /// The second half (also of `owners`): the claims of `addresses` queued since the probes
+    /// went out; never waits.
+    public func collectClaims(of addresses: [[UInt8]]) throws -> [[UInt8]: [[UInt8]]] {
+        lock.lock(); defer { lock.unlock() }
+        return try queuedClaims(of: addresses)
     }
 
     /// Asks the hosts at `addresses` (the peers' own addresses) for their MACs: an ordinary
     /// solicitation from `source` (an address of this host on the interface, answered by
     /// unicast) or, without one, a probe from the unspecified address (answered to ff02::1).
     public func owners(of addresses: [[UInt8]], source: [UInt8]?, window: Duration) throws -> [[UInt8]: [[UInt8]]] {
+        let deadline = ContinuousClock.now.advanced(by: window)
+        try sendOwnerQueries(for: addresses, source: source)
+        PacketSocket.sleep(until: deadline)
+        return try collectClaims(of: addresses)
+    }
+
+    /// The first half of `owners(of:source:window:)`; `collectClaims` is the second.
+    public func sendOwnerQueries(for addresses: [[UInt8]], source: [UInt8]?) throws {
         try validate(addresses)
         lock.lock(); defer { lock.unlock() }
-        let deadline = ContinuousClock.now.advanced(by: window)
         socket.drain()
         for address in addresses {
             try send(for: address, operation: "sending neighbour solicitation") { mac in
                 NDPFrame.probe(for: address, mac: mac, nonce: source == nil ? NeighborClaim.agentNonce() : nil, source: source)
             }
         }
-        return try listen(for: addresses, until: deadline)
     }
 
     public func close() {
@@ -90,16 +111,15 @@ public final class NeighborProbe: @unchecked Sendable {
         }
     }
 
-    /// Every claim of `addresses` until `deadline` (under `lock`), distinct MACs in arrival order.
-    private func listen(for addresses: [[UInt8]], until deadline: ContinuousClock.Instant) throws -> [[UInt8]: [[UInt8]]] {
+    /// Every claim of `addresses` queued now (under `lock`), distinct MACs in arrival order.
+    private func queuedClaims(of addresses: [[UInt8]]) throws -> [[UInt8]: [[UInt8]]] {
         let wanted = Set(addresses)
         var found: [[UInt8]: [[UInt8]]] = [:]
-        _ = try socket.receive(until: deadline) { bytes -> Bool? in
+        try socket.readQueued { bytes in
             guard let frame = NDPFrame(ethernetFrame: bytes),
                   let (address, mac) = NeighborClaim.claim(in: frame, of: wanted),
-                  found[address]?.contains(mac) != true else { return nil }
+                  found[address]?.contains(mac) != true else { return }
             found[address, default: []].append(mac)
-            return nil  // keep listening until the window closes
         }
         return found
     }

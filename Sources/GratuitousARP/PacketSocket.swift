@@ -75,6 +75,39 @@ final class PacketSocket {
         while fd >= 0, buffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
     }
 
+    /// Blocks the calling thread until `deadline`.
+    static func sleep(until deadline: ContinuousClock.Instant) {
+        while true {
+            let milliseconds = Self.milliseconds(ContinuousClock.now.duration(to: deadline))
+            if milliseconds <= 0 { return }
+            _ = poll(nil, 0, milliseconds)  // a signal ends it early: sleep again for the rest
+        }
+    }
+
+    /// Hands `each` every incoming frame queued now; never waits. Frames this host sent are skipped.
+    func readQueued(_ each: ([UInt8]) -> Void) throws {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while fd >= 0 {
+            var from = sockaddr_ll()
+            var fromLength = socklen_t(MemoryLayout<sockaddr_ll>.size)
+            let count = buffer.withUnsafeMutableBytes { raw in
+                withUnsafeMutablePointer(to: &from) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, &fromLength)
+                    }
+                }
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { return }
+                throw AnnounceError(operation: "receiving frames", interface: interface,
+                                    libraryError: String(cString: strerror(errno)))
+            }
+            if from.sll_pkttype == Self.outgoing { continue }
+            each(Array(buffer[0..<count]))
+        }
+    }
+
     /// Receives incoming frames until `match` returns a value or `deadline` passes (nil).
     /// Frames this host sent are skipped.
     func receive<T>(until deadline: ContinuousClock.Instant, _ match: ([UInt8]) -> T?) throws -> T? {

@@ -19,6 +19,7 @@ extension NodeCore {
                 out.log(.info, "\(datagram.nodeName) (\(source)) restarted: its new epoch answered our challenge")
             }
             lastHeard[source] = now
+            out.heardPeer = true
             checkName(datagram.nodeName, of: source, now, &out)
             nodeNames[source] = datagram.nodeName
             guard started else { return }
@@ -151,10 +152,19 @@ extension NodeCore {
 
     // MARK: - Sending
 
-    /// Sends when a group asked to (its state changed) or the interval is up.
+    /// A send due within half the send interval goes with a peer's datagram (`sendDue`): wide
+    /// enough that any three nodes fall into step (two of them are always that close).
+    static var alignmentDivisor: Int64 { 2 }
+
+    /// Sends when a group asked to (its state changed) or the interval is up, or, when a peer's
+    /// datagram woke the node, when it is up within 1/`alignmentDivisor` of a send interval:
+    /// the send goes in the same wake-up instead of one of its own a moment later. The gap on
+    /// the wire only shortens (never by more than that share), and the nodes' cadences fall into
+    /// step: one node's datagram wakes the others, who answer with theirs at once.
     mutating func sendDue(_ now: Instant, _ out: inout Effects) {
         guard started else { return }
-        guard out.advertise || nextSendAt.map({ now >= $0 }) ?? true else { return }
+        let early = out.heardPeer ? sendInterval / Self.alignmentDivisor : 0
+        guard out.advertise || nextSendAt.map({ now + early >= $0 }) ?? true else { return }
         out.advertise = false
         sendDatagrams(now, to: settings.sortedPeers, &out)
     }

@@ -142,6 +142,8 @@ public struct NodeCore: Sendable {
         var notices: [String] = []
         /// A group's state changed: send the datagram now rather than at the next interval.
         var advertise = false
+        /// A peer's datagram was taken in: a send due shortly may go with it (`sendDue`).
+        var heardPeer = false
         mutating func append(_ e: NodeEffect) { effects.append(e) }
         mutating func log(_ level: LogLevel, _ text: String, group: String? = nil) {
             effects.append(.log(level, text, group: group))

@@ -214,6 +214,41 @@ final class ElectionV2SimulationTests: XCTestCase {
         }
     }
 
+    /// A send due within half an interval goes with a peer's datagram: nodes started out of
+    /// step fall into step (each interval's datagrams go out together, so a node wakes for them,
+    /// not for a timer of its own as well), no gap on the wire is longer than one interval or
+    /// shorter than half of one, and the rate stays one datagram per peer per interval.
+    func testNodesAdvertiseInStepWithoutStretchingOrCrowdingTheCadence() {
+        for (seed, delay) in [(UInt64(3), 1 * ms), (7, 1 * ms), (11, 5 * ms)] {
+            let sim = NodeSim(seed: seed)
+            sim.delayRange = (delay / 2)...delay
+            for i in 0..<3 { sim.addNode(priority: UInt8(150 - 10 * i), count: 3) }
+            sim.startAll()
+            sim.run(for: 1_000 * ms)
+            // Out of step to begin with: the backups restart 37 and 71 ms into an interval.
+            sim.run(for: 37 * ms)
+            sim.restart(1)
+            sim.run(for: 34 * ms)
+            sim.restart(2)
+            sim.run(for: 3_000 * ms)
+            sim.recordSends = true
+            sim.run(for: 5_000 * ms)
+            let all = sim.sendTimes.values.flatMap { $0 }.sorted()
+            var bursts = 0, last = -1_000_000 * ms
+            for t in all {
+                if t - last > 2 * delay + ms { bursts += 1 }
+                last = t
+            }
+            XCTAssertTrue((297...303).contains(all.count), "seed \(seed): 3 nodes × 2 peers × 50 intervals: \(all.count)")
+            XCTAssertLessThanOrEqual(bursts, 52, "seed \(seed): one burst of datagrams per interval, not one per node: \(bursts)")
+            for (link, times) in sim.sendTimes {
+                let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+                XCTAssertLessThanOrEqual(gaps.max() ?? 0, 100 * ms, "seed \(seed) \(link): never later than the interval")
+                XCTAssertGreaterThanOrEqual(gaps.min() ?? 0, 50 * ms, "seed \(seed) \(link): never more than half early")
+            }
+        }
+    }
+
     /// 64 VIPs cost one datagram per peer per interval, like one VIP.
     func testOneDatagramPerPeerPerIntervalForAllGroups() {
         func rate(_ vips: Int) -> Int {

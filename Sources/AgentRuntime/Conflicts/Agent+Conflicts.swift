@@ -34,9 +34,7 @@ extension Agent {
         for (interface, vips) in byInterface.sorted(by: { $0.key < $1.key }) {
             let prober = watch.prober
             do {
-                let (claimants, peerMACs) = try prober.queue.sync {
-                    try prober.probe(vips.map(\.address.bytes), on: interface, own: own)
-                }
+                let (claimants, peerMACs) = try prober.probeNow(vips.map(\.address.bytes), on: interface, own: own)
                 for vip in vips {
                     findings[vip.name] = ConflictProber.Finding(claimants: claimants[vip.address.bytes] ?? [], peerMACs: peerMACs)
                 }
@@ -77,8 +75,7 @@ extension Agent {
         conflictWatch = nil
         watch.task?.cancel()
         watch.task = nil
-        let prober = watch.prober
-        prober.queue.async { prober.close() }
+        watch.prober.close()
     }
 
     /// Arms the one timer for the earliest due probe (none while a round is out).
@@ -91,7 +88,8 @@ extension Agent {
         let (seconds, attoseconds) = max(.zero, now.duration(to: next)).components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         let bound = self.bound
-        watch.task = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+        // Within the leeway after it is due: a round rides a wake-up the election has anyway.
+        watch.task = loop.scheduleTask(deadline: .now() + .nanoseconds(nanoseconds), leeway: ConflictWatch.roundLeeway) {
             bound.value.runConflictProbes()
         }
     }
@@ -112,26 +110,20 @@ extension Agent {
         }
         watch.inFlight = batches.count
         guard !batches.isEmpty else { return scheduleConflictProbes() }
-        let prober = watch.prober
         let own = ownMACs()
         let alive = alivePeers()
         let bound = self.bound
-        let loop = self.loop
         for (interface, vips) in batches {
-            prober.queue.async {
-                let result: Result<ConflictProber.Claims, ConflictProbeError>
-                do {
-                    result = .success(try prober.probe(vips.map(\.address), on: interface, own: own, alive: alive))
-                } catch {
-                    result = .failure(ConflictProbeError(description: "\(error)"))
-                }
-                loop.execute { bound.value.conflictsProbed(vips, on: interface, result) }
+            watch.prober.probe(vips.map(\.address), on: interface, own: own, alive: alive, loop: loop) { result in
+                bound.value.conflictsProbed(vips, on: interface, startedAt: now, result)
             }
         }
     }
 
     /// A round's verdicts for the VIPs of one interface; the next round once every interface answered.
-    private func conflictsProbed(_ vips: [(name: String, address: [UInt8])], on interface: String,
+    /// The next probe of each is due counted from `startedAt`, the round's start: a round that
+    /// began late or read late (the loop's leeway) does not stretch the period.
+    private func conflictsProbed(_ vips: [(name: String, address: [UInt8])], on interface: String, startedAt: ContinuousClock.Instant,
                                  _ result: Result<ConflictProber.Claims, ConflictProbeError>) {
         guard let watch = conflictWatch else { return }
         watch.inFlight -= 1
@@ -141,16 +133,16 @@ extension Agent {
             if watch.mayLog("interface " + interface) {
                 logger.warning("probing \(vips.map(\.name).joined(separator: ", ")) for address conflicts on \(interface) failed: \(error)")
             }
-            for vip in vips { watch.schedule.probed(vip.name, at: .now, next: ConflictTracker.interval) }
+            for vip in vips { watch.schedule.probed(vip.name, at: startedAt, next: ConflictTracker.interval) }
         case .success(let (claimants, peerMACs)):
             for vip in vips {
-                conflictProbed(vip.name, ConflictProber.Finding(claimants: claimants[vip.address] ?? [], peerMACs: peerMACs))
+                conflictProbed(vip.name, ConflictProber.Finding(claimants: claimants[vip.address] ?? [], peerMACs: peerMACs), startedAt: startedAt)
             }
         }
     }
 
     /// One VIP's verdict from a round: the tracker says whether its conflict begins or ends.
-    private func conflictProbed(_ name: String, _ finding: ConflictProber.Finding) {
+    private func conflictProbed(_ name: String, _ finding: ConflictProber.Finding, startedAt: ContinuousClock.Instant) {
         guard let watch = conflictWatch, let group = core.vips.first(where: { $0.name == name }) else { return }
         let master = group.election.master(at: MonotonicClock.now())
         let evidence = ConflictEvidence(
@@ -160,7 +152,7 @@ extension Agent {
         let change = tracker.observe(evidence.strangers(among: finding.claimants),
                                      certain: evidence.isCertain(among: finding.claimants, peerCount: watch.prober.peerCount))
         watch.trackers[name] = tracker
-        watch.schedule.probed(name, at: .now, next: tracker.nextDelay)
+        watch.schedule.probed(name, at: startedAt, next: tracker.nextDelay)
         switch change {
         case .began(let owner):
             watch.lastLogged[name] = ContinuousClock.now  // the core logs this one

@@ -1,12 +1,18 @@
 import Foundation
 import GratuitousARP
+import NIOCore
 
-/// The blocking half of conflict detection: RFC 5227 ARP probes for the IPv4 VIPs, RFC 4862
+/// The host side of conflict detection: RFC 5227 ARP probes for the IPv4 VIPs, RFC 4862
 /// neighbour solicitation probes for the IPv6 ones, and the MACs peer agents answer with for
 /// their own addresses (ARP for IPv4 peers, NS for IPv6 ones), so that a peer holding the VIP
-/// is never taken for a stray host. Runs only on its own serial queue, never on the agent's loop.
-// @unchecked Sendable: every member is touched only on `queue`.
-final class ConflictProber: @unchecked Sendable {
+/// is never taken for a stray host.
+///
+/// On the agent's loop and never blocking it (`probe(…, completion:)`): the probes go out, the
+/// replies queue on the packet socket, and they are read when the window has passed, at the
+/// loop's first wake-up in a short leeway after it (`AgentLoop.scheduleTask(deadline:leeway:)`),
+/// so a round rides the election's wake-ups instead of costing a thread of its own. Only the
+/// probe before the first claim waits, on purpose (`probeNow`).
+final class ConflictProber {
     /// How long replies to one probe are awaited.
     static let window: Duration = .milliseconds(300)
     /// How long the peers' answers for their own addresses are awaited (all asked at once).
@@ -19,14 +25,19 @@ final class ConflictProber: @unchecked Sendable {
     /// once, since after the partition heals it may still hold the VIP for a moment and must not
     /// be taken for a stray host.
     static let silentPeerSpacing: Duration = .seconds(10)
+    /// How much later than its window a round's replies may be read (a longer window only
+    /// hears more).
+    static let readLeeway: TimeAmount = .milliseconds(150)
 
-    let queue = DispatchQueue(label: "vip-agent conflict probes")
     private let peers: [[UInt8]]
     private var probes: [String: ARPProbe] = [:]
     private var neighborProbes: [String: NeighborProbe] = [:]
     private var peerMACs: [String: [[UInt8]: [[UInt8]]]] = [:]
     /// When each peer was last asked, per interface.
     private var asked: [String: [[UInt8]: ContinuousClock.Instant]] = [:]
+    /// The reads of rounds under way (cancelled by `close`).
+    private var pending: [UInt64: Scheduled<Void>] = [:]
+    private var nextRead: UInt64 = 0
 
     var peerCount: Int { peers.count }
 
@@ -45,53 +56,142 @@ final class ConflictProber: @unchecked Sendable {
         var peerMACs: [[UInt8]: [[UInt8]]]
     }
 
-    /// On `queue`: probes every address of `addresses` on `interface` at once (one window for
-    /// all: many VIPs cost one window, not one per VIP; one per family when both are there).
-    /// `alive`: the peers the election hears now.
-    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>, alive: Set<[UInt8]> = []) throws -> Claims {
+    /// Probes every address of `addresses` on `interface` at once (one window for all: many
+    /// VIPs cost one window, not one per VIP; one per family when both are there) and calls
+    /// `completion` on `loop` with what the window heard, after asking the peers for their
+    /// MACs when an unknown one answered. `alive`: the peers the election hears now. Never waits.
+    func probe(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>, alive: Set<[UInt8]>,
+               loop: AgentLoop, completion: @escaping (Result<Claims, ConflictProbeError>) -> Void) {
+        let finish: (Result<Claims, Error>) -> Void = { [weak self] result in
+            if case .failure = result { self?.forget(interface) }
+            completion(result.mapError { ConflictProbeError(description: "\($0)") })
+        }
         do {
-            var found: [[UInt8]: [[UInt8]]] = [:]
-            let v4 = addresses.filter { $0.count == 4 }, v6 = addresses.filter { $0.count == 16 }
-            if !v4.isEmpty { found.merge(try opened(interface).claimants(of: v4, window: Self.window)) { $1 } }
-            if !v6.isEmpty { found.merge(try openedNeighbor(interface).claimants(of: v6, window: Self.window)) { $1 } }
-            let claimants = found.values.flatMap { $0 }
-            var known = peerMACs[interface] ?? [:]
-            if claimants.contains(where: { mac in !own.contains(mac) && !known.values.contains { $0.contains(mac) } }) {
-                var last = asked[interface] ?? [:]
-                let now = ContinuousClock.now
-                let due = peers.filter { peer in
-                    if known[peer] == nil, alive.contains(peer) { return true }
-                    return last[peer].map { now - $0 >= (known[peer] == nil ? Self.silentPeerSpacing : Self.answeredPeerSpacing) } ?? true
-                }
-                let answers = try askPeers(due, on: interface)
-                for peer in due {
-                    known[peer] = answers[peer]
-                    last[peer] = now
-                }
-                peerMACs[interface] = known
-                asked[interface] = last
-            }
-            return (found, known)
+            try sendProbes(addresses, on: interface)
         } catch {
-            probes.removeValue(forKey: interface)?.close()
-            neighborProbes.removeValue(forKey: interface)?.close()
+            return finish(.failure(error))
+        }
+        after(Self.window, on: loop) { [weak self] in
+            guard let self else { return }
+            do {
+                let found = try collectClaims(addresses, on: interface)
+                let due = peersToAsk(after: found, on: interface, own: own, alive: alive)
+                guard !due.isEmpty else { return finish(.success((found, peerMACs[interface] ?? [:]))) }
+                try sendPeerQueries(due, on: interface)
+                after(Self.peerWindow, on: loop) { [weak self] in
+                    guard let self else { return }
+                    do {
+                        try learnPeerAnswers(due, on: interface)
+                        finish(.success((found, peerMACs[interface] ?? [:])))
+                    } catch {
+                        finish(.failure(error))
+                    }
+                }
+            } catch {
+                finish(.failure(error))
+            }
+        }
+    }
+
+    /// The same probe, waited for on the calling thread: only before the first claim, when the
+    /// node must not become MASTER before it knows.
+    func probeNow(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws -> Claims {
+        do {
+            let deadline = ContinuousClock.now.advanced(by: Self.window)
+            try sendProbes(addresses, on: interface)
+            Self.sleep(until: deadline)
+            let found = try collectClaims(addresses, on: interface)
+            let due = peersToAsk(after: found, on: interface, own: own, alive: [])
+            if !due.isEmpty {
+                let answers = ContinuousClock.now.advanced(by: Self.peerWindow)
+                try sendPeerQueries(due, on: interface)
+                Self.sleep(until: answers)
+                try learnPeerAnswers(due, on: interface)
+            }
+            return (found, peerMACs[interface] ?? [:])
+        } catch {
+            forget(interface)
             throw error
         }
     }
 
-    /// The MACs the peers of `due` answer with for their own addresses on `interface`.
-    private func askPeers(_ due: [[UInt8]], on interface: String) throws -> [[UInt8]: [[UInt8]]] {
-        var answers: [[UInt8]: [[UInt8]]] = [:]
-        let v4 = due.filter { $0.count == 4 }, v6 = due.filter { $0.count == 16 }
-        if !v4.isEmpty { answers.merge(try opened(interface).claimants(of: v4, window: Self.peerWindow)) { $1 } }
-        if !v6.isEmpty {
-            answers.merge(try openedNeighbor(interface).owners(of: v6, source: LinkLocalAddress.first(on: interface),
-                                                             window: Self.peerWindow)) { $1 }
+    /// `body` on `loop` once `window` has passed (within `readLeeway` after).
+    private func after(_ window: Duration, on loop: AgentLoop, _ body: @escaping () -> Void) {
+        let (seconds, attoseconds) = window.components
+        nextRead &+= 1
+        let id = nextRead
+        let bound = NIOLoopBound((prober: self, body: body), eventLoop: loop)
+        pending[id] = loop.scheduleTask(deadline: .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000),
+                                        leeway: Self.readLeeway) {
+            bound.value.prober.pending[id] = nil
+            bound.value.body()
         }
-        return answers
     }
 
+    /// Blocks the calling thread until `deadline`.
+    private static func sleep(until deadline: ContinuousClock.Instant) {
+        while ContinuousClock.now < deadline {
+            let (seconds, attoseconds) = ContinuousClock.now.duration(to: deadline).components
+            _ = poll(nil, 0, Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
+        }
+    }
+
+    private func sendProbes(_ addresses: [[UInt8]], on interface: String) throws {
+        let v4 = addresses.filter { $0.count == 4 }, v6 = addresses.filter { $0.count == 16 }
+        if !v4.isEmpty { try opened(interface).sendClaimProbes(for: v4) }
+        if !v6.isEmpty { try openedNeighbor(interface).sendClaimProbes(for: v6) }
+    }
+
+    private func collectClaims(_ addresses: [[UInt8]], on interface: String) throws -> [[UInt8]: [[UInt8]]] {
+        var found: [[UInt8]: [[UInt8]]] = [:]
+        let v4 = addresses.filter { $0.count == 4 }, v6 = addresses.filter { $0.count == 16 }
+        if !v4.isEmpty { found.merge(try opened(interface).collectClaims(of: v4)) { $1 } }
+        if !v6.isEmpty { found.merge(try openedNeighbor(interface).collectClaims(of: v6)) { $1 } }
+        return found
+    }
+
+    /// The peers worth asking for their MACs now: none unless a MAC that is neither this host's
+    /// nor a known peer's answered; then those not asked lately (see the spacings). Marks them asked.
+    private func peersToAsk(after found: [[UInt8]: [[UInt8]]], on interface: String, own: Set<[UInt8]>,
+                            alive: Set<[UInt8]>) -> [[UInt8]] {
+        let known = peerMACs[interface] ?? [:]
+        let claimants = found.values.flatMap { $0 }
+        guard claimants.contains(where: { mac in !own.contains(mac) && !known.values.contains { $0.contains(mac) } }) else { return [] }
+        var last = asked[interface] ?? [:]
+        let now = ContinuousClock.now
+        let due = peers.filter { peer in
+            if known[peer] == nil, alive.contains(peer) { return true }
+            return last[peer].map { now - $0 >= (known[peer] == nil ? Self.silentPeerSpacing : Self.answeredPeerSpacing) } ?? true
+        }
+        for peer in due { last[peer] = now }
+        asked[interface] = last
+        return due
+    }
+
+    /// Asks the peers of `due` for the MACs they answer with for their own addresses.
+    private func sendPeerQueries(_ due: [[UInt8]], on interface: String) throws {
+        let v4 = due.filter { $0.count == 4 }, v6 = due.filter { $0.count == 16 }
+        if !v4.isEmpty { try opened(interface).sendClaimProbes(for: v4) }
+        if !v6.isEmpty { try openedNeighbor(interface).sendOwnerQueries(for: v6, source: LinkLocalAddress.first(on: interface)) }
+    }
+
+    /// The peers' answers queued since `sendPeerQueries`: a peer that did not answer is unknown.
+    private func learnPeerAnswers(_ due: [[UInt8]], on interface: String) throws {
+        let answers = try collectClaims(due, on: interface)
+        var known = peerMACs[interface] ?? [:]
+        for peer in due { known[peer] = answers[peer] }
+        peerMACs[interface] = known
+    }
+
+    private func forget(_ interface: String) {
+        probes.removeValue(forKey: interface)?.close()
+        neighborProbes.removeValue(forKey: interface)?.close()
+    }
+
+    /// Closes the sockets; a round under way never completes.
     func close() {
+        pending.values.forEach { $0.cancel() }
+        pending = [:]
         probes.values.forEach { $0.close() }
         probes = [:]
         neighborProbes.values.forEach { $0.close() }

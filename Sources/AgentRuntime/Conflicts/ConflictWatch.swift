@@ -15,6 +15,8 @@ final class ConflictWatch {
     /// When a standing conflict or a failing probe was last logged, per VIP (at most once a minute).
     var lastLogged: [String: ContinuousClock.Instant] = [:]
     static let logSpacing: Duration = .seconds(60)
+    /// How much later than due a round may start (`AgentLoop.scheduleTask(deadline:leeway:)`).
+    static let roundLeeway: TimeAmount = .milliseconds(250)
 
     init(prober: ConflictProber) {
         self.prober = prober

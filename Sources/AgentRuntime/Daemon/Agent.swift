@@ -22,7 +22,7 @@ final class Agent {
     /// The running configuration (replaced by a reload, Agent+Reload).
     var configuration: Configuration
     let logger: Logger
-    let loop: any EventLoop
+    let loop: AgentLoop
     private(set) var core: NodeCore
     private(set) var transport: AdvertTransport?
     /// Advert send failures per peer; outlives a reopened socket.
@@ -50,7 +50,7 @@ final class Agent {
     /// The address conflict probes (Agent+Conflicts), while running.
     var conflictWatch: ConflictWatch?
 
-    init(configuration: Configuration, logger: Logger, loop: any EventLoop, checkLoopGroup: any EventLoopGroup,
+    init(configuration: Configuration, logger: Logger, loop: AgentLoop, checkLoopGroup: any EventLoopGroup,
          gatewayChassis: String? = nil) throws {
         self.configuration = configuration
         self.logger = logger
@@ -81,55 +81,22 @@ final class Agent {
 
     /// Binds the election socket (before `start`, so a port in use stops the agent early).
     func openTransport() -> EventLoopFuture<Void> {
-        let bound = self.bound
-        return bindTransport().map { bound.value.transport = $0 }
+        do {
+            transport = try AdvertTransport.bind(
+                on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger,
+                ledger: sendErrors
+            ) { [unowned self] source, bytes in
+                received(bytes, from: source)
+            }
+            return loop.makeSucceededVoidFuture()
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
     }
 
     func closeTransport() -> EventLoopFuture<Void> {
-        transport?.close() ?? loop.makeSucceededVoidFuture()
-    }
-
-    private func bindTransport() -> EventLoopFuture<AdvertTransport> {
-        let bound = self.bound
-        return AdvertTransport.bind(
-            on: loop, port: configuration.cluster.port, bind: configuration.cluster.bind, logger: logger,
-            ledger: sendErrors
-        ) { source, buffer in
-            bound.value.received(buffer, from: source)
-        }
-    }
-
-    /// A send error the kernel deems fatal (the route vanished while an interface was re-homed,
-    /// say) closes a datagram channel: reopen it, so the election is never left deaf and mute.
-    private func watch(_ transport: AdvertTransport) {
-        let bound = self.bound
-        transport.channel.closeFuture.whenComplete { _ in
-            let agent = bound.value
-            guard !agent.stopping, agent.transport === transport else { return }
-            agent.logger.warning("the election socket closed unexpectedly; reopening it")
-            agent.reopenTransport(after: .milliseconds(20))
-        }
-    }
-
-    private func reopenTransport(after delay: TimeAmount) {
-        let bound = self.bound
-        loop.scheduleTask(in: delay) {
-            let agent = bound.value
-            guard !agent.stopping else { return }
-            agent.bindTransport().whenComplete { result in
-                let agent = bound.value
-                switch result {
-                case .success(let fresh):
-                    guard !agent.stopping else { _ = fresh.close(); return }
-                    agent.transport = fresh
-                    agent.watch(fresh)
-                    agent.logger.notice("the election socket is open again")
-                case .failure(let error):
-                    agent.logger.error("reopening the election socket failed: \(error); retrying in 1s")
-                    agent.reopenTransport(after: .seconds(1))
-                }
-            }
-        }
+        transport?.close()
+        return loop.makeSucceededVoidFuture()
     }
 
     /// Without CAP_NET_ADMIN no VIP can be added: every group is FAULT with this reason for as
@@ -145,7 +112,6 @@ final class Agent {
         guard let transport else { throw AgentStartError("the election socket is not open") }
         logger.info("starting as \(identity.name) (\(identity.address)), peers \(configuration.cluster.peers.map(\.description).joined(separator: ", "))")
         removeStaleCopies()
-        watch(transport)
         destinations = try Dictionary(uniqueKeysWithValues: configuration.cluster.peers.map {
             (NodeAddress($0), try SocketAddress.peer($0, port: configuration.cluster.port, mapToIPv6: transport.dualStack))
         })
@@ -191,7 +157,8 @@ final class Agent {
         announcers = [:]
         flushTally()
         observers.finish()
-        return transport?.close() ?? loop.makeSucceededVoidFuture()
+        transport?.close()
+        return loop.makeSucceededVoidFuture()
     }
 
     // MARK: - Events in
@@ -204,9 +171,9 @@ final class Agent {
         return replies
     }
 
-    func received(_ buffer: ByteBuffer, from source: SocketAddress) {
-        guard !stopping, let address = NodeAddress(source) else { return }
-        feed(.datagram(Array(buffer.readableBytesView), from: address))
+    func received(_ bytes: [UInt8], from source: NodeAddress?) {
+        guard !stopping, let source else { return }
+        feed(.datagram(bytes, from: source))
     }
 
     private func checkReported(_ report: CheckReport, changed: Bool) {

@@ -1,19 +1,29 @@
 import BasicTypes
 import ElectionProtocol
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Conversions between socket addresses and the election's addresses (the runtime is where
 /// they meet; `NodeAddress(IPAddress)` lives with the node core).
 extension NodeAddress {
-    /// The sender of a datagram, IPv4-mapped IPv6 folded to IPv4.
-    init?(_ socket: SocketAddress) {
-        switch socket {
-        case .v4(let a):
-            var raw = a.address.sin_addr
-            self.init(bytes: withUnsafeBytes(of: &raw) { Array($0) })
-        case .v6(let a):
-            var raw = a.address.sin6_addr
-            self.init(bytes: withUnsafeBytes(of: &raw) { Array($0) })
+    /// The sender of a datagram as `recvfrom` gives it (an IPv4 sender on a dual-stack socket
+    /// comes IPv4-mapped, the form `NodeAddress` keeps IPv4 in); nil for another family.
+    init?(_ storage: sockaddr_storage) {
+        var storage = storage
+        switch CInt(storage.ss_family) {
+        case AF_INET:
+            let v4 = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }
+            self.init(high: 0, low: 0x0000_FFFF_0000_0000 | UInt64(UInt32(bigEndian: v4.sin_addr.s_addr)))
+        case AF_INET6:
+            let v6 = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
+            let (high, low) = withUnsafeBytes(of: v6.sin6_addr) {
+                (UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)), UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+            self.init(high: high, low: low)
         default:
             return nil
         }

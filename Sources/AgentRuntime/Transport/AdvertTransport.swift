@@ -1,5 +1,6 @@
 import BasicTypes
 import AgentConfig
+import ElectionProtocol
 import Logging
 import NIOCore
 import NIOPosix
@@ -12,60 +13,90 @@ import Musl
 /// The election's UDP socket: adverts go out unicast to every peer and come in on
 /// `cluster.port`. Bytes only; decoding and filtering happen in `AdvertIntake`.
 ///
-/// NIO reads; adverts are written with `sendto` on a second descriptor of the same socket, on
-/// the loop, outside NIO: NIO closes a datagram channel on any write error but ECONNREFUSED and
-/// ENOMEM, and a route that refuses one peer (EACCES, EPERM, ENETUNREACH, EADDRNOTAVAIL, EINVAL)
-/// must cost that peer its adverts, not every peer theirs. Each failure is counted per peer
-/// (`SendErrorLedger`) and logged at most once a minute per peer.
+/// Read on the agent's loop (`AgentLoop.watch`) with `recvfrom` into one buffer, the sender's
+/// address taken as bytes; written with `sendto` on the same descriptor. A failed send costs
+/// that peer its advert, never the others theirs (EACCES, EPERM, ENETUNREACH, EADDRNOTAVAIL,
+/// EINVAL from a route that refuses one peer); each failure is counted per peer
+/// (`SendErrorLedger`) and logged at most once a minute per peer. A failed read (an ICMP error
+/// queued for the socket, ENOMEM) drops nothing but that read: the socket stays open.
 final class AdvertTransport {
-    let channel: Channel
     /// True when the socket is IPv6 and dual-stack (IPv4 peers are written as `::ffff:a.b.c.d`).
     let dualStack: Bool
     let ledger: SendErrorLedger
-    private let sendDescriptor: CInt
+    private let descriptor: CInt
+    private let loop: AgentLoop
     private let logger: Logger
+    private let onDatagram: (NodeAddress?, [UInt8]) -> Void
+    /// One byte more than the longest advert: a longer datagram arrives cut to this length and
+    /// is dropped as oversized, never as truncated.
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: AdvertCodec.maxLength + 1, alignment: 8)
+    /// Datagrams read per wake-up at most, so a flood cannot starve the timers.
+    static let readsPerWakeUp = 64
+    private var open = true
 
-    private init(channel: Channel, dualStack: Bool, sendDescriptor: CInt, ledger: SendErrorLedger, logger: Logger) {
-        self.channel = channel
+    private init(descriptor: CInt, dualStack: Bool, loop: AgentLoop, ledger: SendErrorLedger, logger: Logger,
+                 onDatagram: @escaping (NodeAddress?, [UInt8]) -> Void) {
+        self.descriptor = descriptor
         self.dualStack = dualStack
-        self.sendDescriptor = sendDescriptor
+        self.loop = loop
         self.ledger = ledger
         self.logger = logger
-        // The send descriptor lives exactly as long as the channel's.
-        channel.closeFuture.whenComplete { _ in closeDescriptor(sendDescriptor) }
+        self.onDatagram = onDatagram
+    }
+
+    deinit {
+        buffer.deallocate()
     }
 
     /// Binds `bind`:`port`, or the dual-stack wildcard `[::]`:`port` (falling back to
     /// `0.0.0.0` where IPv6 is off), without SO_REUSEADDR: a port in use fails with a message
-    /// naming it. `onDatagram` runs on `loop`. Never blocks.
-    static func bind(on loop: EventLoop, port: UInt16, bind: IPAddress?, logger: Logger,
+    /// naming it. `onDatagram` runs on `loop` with the sender (nil: not an IP address) and the
+    /// bytes. Call on `loop`; never blocks.
+    static func bind(on loop: AgentLoop, port: UInt16, bind: IPAddress?, logger: Logger,
                      ledger: SendErrorLedger = SendErrorLedger(),
-                     onDatagram: @escaping (SocketAddress, ByteBuffer) -> Void) -> EventLoopFuture<AdvertTransport> {
+                     onDatagram: @escaping (NodeAddress?, [UInt8]) -> Void) throws -> AdvertTransport {
         let socket: ElectionSocket
-        let sendDescriptor: CInt
         do {
             socket = try ElectionSocket.open(port: port, bind: bind)
-            sendDescriptor = dup(socket.descriptor)  // shares the file description, so O_NONBLOCK too
-            guard sendDescriptor >= 0 else {
-                let error = ElectionSocketError(doing: "duplicating the election socket", code: errno)
-                closeDescriptor(socket.descriptor)
-                throw error
-            }
         } catch {
-            return loop.makeFailedFuture(TransportError("\(error)"))
+            throw TransportError("\(error)")
         }
-        return DatagramBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(onDatagram: onDatagram))
+        let transport = AdvertTransport(descriptor: socket.descriptor, dualStack: socket.dualStack, loop: loop,
+                                        ledger: ledger, logger: logger, onDatagram: onDatagram)
+        loop.watch(socket.descriptor) { [unowned transport] in transport.readAvailable() }
+        return transport
+    }
+
+    /// The UDP port the socket is bound to (nil once closed).
+    var localPort: UInt16? {
+        guard open else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard rc == 0 else { return nil }
+        // sin_port and sin6_port sit at the same offset, right after the family.
+        return withUnsafeBytes(of: &storage) { UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) }
+    }
+
+    /// What is queued on the socket, up to `readsPerWakeUp` datagrams (the loop comes back for more).
+    private func readAvailable() {
+        var storage = sockaddr_storage()
+        for _ in 0..<Self.readsPerWakeUp {
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let count = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    recvfrom(descriptor, buffer.baseAddress, buffer.count, 0, $0, &length)
                 }
             }
-            .withBoundSocket(socket.descriptor)
-            .map { AdvertTransport(channel: $0, dualStack: socket.dualStack, sendDescriptor: sendDescriptor, ledger: ledger, logger: logger) }
-            .flatMapErrorThrowing { error in
-                closeDescriptor(sendDescriptor)
-                throw TransportError("registering the election socket on port \(port): \(error)")
+            guard count >= 0 else {
+                if errno == EINTR { continue }
+                return  // EAGAIN: all read; anything else (a queued ICMP error, ENOMEM): this read only
             }
+            onDatagram(NodeAddress(storage), Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
+            guard open else { return }
+        }
     }
 
     /// Sends one datagram to each destination, each on its own: a failure towards one peer
@@ -74,7 +105,7 @@ final class AdvertTransport {
     func send(_ bytes: [UInt8], to destinations: [SocketAddress]) -> [AdvertSendError] {
         var failures: [AdvertSendError] = []
         for destination in destinations {
-            let code = Self.sendOne(sendDescriptor, bytes, destination)
+            let code = Self.sendOne(descriptor, bytes, destination)
             guard code != 0 else { continue }
             let peer = Self.peerLabel(destination)
             let error = AdvertSendError(peer: peer, code: code)
@@ -87,8 +118,12 @@ final class AdvertTransport {
         return failures
     }
 
-    func close() -> EventLoopFuture<Void> {
-        channel.close().recover { _ in }
+    /// Stops reading and closes the socket. Call on the loop.
+    func close() {
+        guard open else { return }
+        open = false
+        loop.unwatch(descriptor)
+        closeDescriptor(descriptor)
     }
 
     /// 0, or the errno of a failed `sendto` (EINTR retried).
@@ -121,24 +156,6 @@ struct AdvertSendError: Error, CustomStringConvertible {
 struct TransportError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-private final class DatagramHandler: ChannelInboundHandler {
-    // @unchecked: the handler lives in one channel's pipeline and is only called on its loop.
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    private let onDatagram: (SocketAddress, ByteBuffer) -> Void
-
-    init(onDatagram: @escaping (SocketAddress, ByteBuffer) -> Void) { self.onDatagram = onDatagram }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        onDatagram(envelope.remoteAddress, envelope.data)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Non-fatal read errors (ECONNREFUSED from a peer that is down, ENOMEM): the election
-        // notices a silent peer by itself. Writes never go through NIO, so never close it.
-    }
 }
 
 /// close(2), out of reach of `AdvertTransport.close()`.
