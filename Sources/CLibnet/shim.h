@@ -45,6 +45,20 @@ static inline int vip_attach_ndp_filter(int fd) {
     struct sock_fprog program = { .len = sizeof code / sizeof code[0], .filter = code };
     return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
 }
+/* Keeps only ARP replies (operation 2) on a packet socket bound for ARP: what the probes and
+   the arp check read; the requests every host on the segment broadcasts never queue. */
+static inline int vip_attach_arp_reply_filter(int fd) {
+    struct sock_filter code[] = {
+        { 0x28, 0, 0, 12 },        /* ldh [12]: EtherType */
+        { 0x15, 0, 3, 0x0806 },    /* ARP, else drop */
+        { 0x28, 0, 0, 20 },        /* ldh [20]: ARP operation */
+        { 0x15, 0, 1, 2 },         /* reply, else drop */
+        { 0x06, 0, 0, 0x40000 },   /* accept */
+        { 0x06, 0, 0, 0 },         /* drop */
+    };
+    struct sock_fprog program = { .len = sizeof code / sizeof code[0], .filter = code };
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+}
 /* Makes the interface accept frames to the multicast MAC `mac` while `fd` is open
    (PACKET_ADD_MEMBERSHIP): a solicited-node group the host itself has not joined. */
 static inline int vip_add_multicast_membership(int fd, int ifindex, const uint8_t mac[6]) {

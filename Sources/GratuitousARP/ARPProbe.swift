@@ -16,6 +16,7 @@ public final class ARPProbe: @unchecked Sendable {
         link = try LibnetLink(interface: interface)
         socket = try PacketSocket(interface: interface, etherType: PacketSocket.etherTypeARP)
         self.interface = interface
+        try socket.attachARPReplyFilter()  // the probes and the check read replies only
     }
 
     /// Sends one ARP request for `target` (sender IP = the interface's first IPv4 address, or

@@ -61,6 +61,17 @@ final class PacketSocket {
         }
     }
 
+    /// Keeps only ARP replies (a socket bound for ARP), and room for a window's worth of them:
+    /// the replies are read when a probe's window has passed, not as they come.
+    func attachARPReplyFilter() throws {
+        guard vip_attach_arp_reply_filter(fd) == 0 else {
+            throw AnnounceError(operation: "attaching the ARP reply filter to the packet socket", interface: interface,
+                                libraryError: String(cString: strerror(errno)))
+        }
+        var size: CInt = 1 << 20
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))  // best effort (net.core.rmem_max)
+    }
+
     /// Makes the interface accept frames to the multicast MAC `mac` while this socket is open.
     func addMembership(_ mac: [UInt8]) throws {
         guard mac.count == 6, mac.withUnsafeBufferPointer({ vip_add_multicast_membership(fd, interfaceIndex, $0.baseAddress) }) == 0 else {

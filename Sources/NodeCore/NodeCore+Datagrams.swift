@@ -19,7 +19,11 @@ extension NodeCore {
                 out.log(.info, "\(datagram.nodeName) (\(source)) restarted: its new epoch answered our challenge")
             }
             lastHeard[source] = now
-            out.heardPeer = true
+            // Only a peer on this node's cadence pulls its send forward: one sending more often
+            // would otherwise pull it forward at every datagram (twice the rate for ever).
+            if let shortest = datagram.groups.lazy.map(\.intervalMilliseconds).min(), Int64(shortest) * 1_000_000 == sendInterval {
+                out.heardPeer = true
+            }
             checkName(datagram.nodeName, of: source, now, &out)
             nodeNames[source] = datagram.nodeName
             guard started else { return }

@@ -249,6 +249,23 @@ final class ElectionV2SimulationTests: XCTestCase {
         }
     }
 
+    /// A peer on a shorter interval (a misconfiguration the status shows as a conflict) never
+    /// pulls a node's sends forward: the node keeps its own rate.
+    func testAPeerOnAShorterIntervalDoesNotSpeedANodeUp() {
+        let sim = NodeSim(seed: 5)
+        sim.addNode(priority: 150, interval: 100, count: 3)
+        sim.addNode(priority: 140, interval: 100, count: 3)
+        sim.addNode(priority: 130, interval: 1_000, count: 3)
+        sim.startAll()
+        sim.run(for: 3_000 * ms)
+        sim.recordSends = true
+        sim.run(for: 10_000 * ms)
+        let slow = sim.sendTimes[NodeSim.Link(from: 2, to: 0)] ?? []
+        let fast = sim.sendTimes[NodeSim.Link(from: 0, to: 1)] ?? []
+        XCTAssertTrue((9...11).contains(slow.count), "the 1 s node sends once a second: \(slow.count) in 10 s")
+        XCTAssertTrue((99...101).contains(fast.count), "the 100 ms nodes every 100 ms: \(fast.count) in 10 s")
+    }
+
     /// 64 VIPs cost one datagram per peer per interval, like one VIP.
     func testOneDatagramPerPeerPerIntervalForAllGroups() {
         func rate(_ vips: Int) -> Int {

@@ -10,9 +10,10 @@ import NodeCore
 /// solicitation (from ::, to its solicited-node group, RFC 4862 §5.4), so a stray host holding
 /// it is found before this node claims it and while it is MASTER. A conflict makes the group
 /// FAULT (the core) with the stray's MAC in the reason, is counted in
-/// `vip_agent_address_conflicts_total{vip}` and ends when the probes find it gone. The probes
-/// block, so they run on the prober's queue; the verdicts come back to the agent's loop. All
-/// the VIPs due on one interface share one probe window, at the start and periodically.
+/// `vip_agent_address_conflicts_total{vip}` and ends when the probes find it gone. The periodic
+/// probes run on the agent's loop without waiting (`ConflictProber`); only the one before the
+/// first claim waits. All the VIPs due on one interface share one probe window, at the start
+/// and periodically.
 extension Agent {
     /// Before the first claim: one probe of every VIP, waited for on the loop (the 300 ms
     /// window, plus asking the peers their MACs when an unknown host answers), so that a stray
@@ -152,7 +153,9 @@ extension Agent {
         let change = tracker.observe(evidence.strangers(among: finding.claimants),
                                      certain: evidence.isCertain(among: finding.claimants, peerCount: watch.prober.peerCount))
         watch.trackers[name] = tracker
-        watch.schedule.probed(name, at: startedAt, next: tracker.nextDelay)
+        // The regular period counts from the round's start (a late round does not stretch it); a
+        // confirmation or a backoff from now, so that it still follows the verdict by its delay.
+        watch.schedule.probed(name, at: tracker.nextDelay == ConflictTracker.interval ? startedAt : .now, next: tracker.nextDelay)
         switch change {
         case .began(let owner):
             watch.lastLogged[name] = ContinuousClock.now  // the core logs this one

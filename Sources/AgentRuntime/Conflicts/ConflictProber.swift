@@ -66,31 +66,46 @@ final class ConflictProber {
             if case .failure = result { self?.forget(interface) }
             completion(result.mapError { ConflictProbeError(description: "\($0)") })
         }
-        do {
-            try sendProbes(addresses, on: interface)
-        } catch {
-            return finish(.failure(error))
-        }
-        after(Self.window, on: loop) { [weak self] in
-            guard let self else { return }
+        // One family at a time, each in a window of its own (as the probes that waited did): a
+        // burst of both families at once lost its last frames on a busy segment.
+        let families = [addresses.filter { $0.count == 4 }, addresses.filter { $0.count == 16 }].filter { !$0.isEmpty }
+        func window(_ k: Int, _ found: [[UInt8]: [[UInt8]]]) {
             do {
-                let found = try collectClaims(addresses, on: interface)
-                let due = peersToAsk(after: found, on: interface, own: own, alive: alive)
-                guard !due.isEmpty else { return finish(.success((found, peerMACs[interface] ?? [:]))) }
-                try sendPeerQueries(due, on: interface)
-                after(Self.peerWindow, on: loop) { [weak self] in
-                    guard let self else { return }
-                    do {
-                        try learnPeerAnswers(due, on: interface)
-                        finish(.success((found, peerMACs[interface] ?? [:])))
-                    } catch {
-                        finish(.failure(error))
-                    }
-                }
+                try sendProbes(families[k], on: interface)
             } catch {
-                finish(.failure(error))
+                return finish(.failure(error))
+            }
+            after(Self.window, on: loop) { [weak self] in
+                guard let self else { return }
+                do {
+                    let found = found.merging(try collectClaims(families[k], on: interface)) { $1 }
+                    if k + 1 < families.count { return window(k + 1, found) }
+                    askPeers(after: found)
+                } catch {
+                    finish(.failure(error))
+                }
             }
         }
+        func askPeers(after found: [[UInt8]: [[UInt8]]]) {
+            let due = peersToAsk(after: found, on: interface, own: own, alive: alive)
+            guard !due.isEmpty else { return finish(.success((found, peerMACs[interface] ?? [:]))) }
+            do {
+                try sendPeerQueries(due, on: interface)
+            } catch {
+                return finish(.failure(error))
+            }
+            after(Self.peerWindow, on: loop) { [weak self] in
+                guard let self else { return }
+                do {
+                    try learnPeerAnswers(due, on: interface)
+                    finish(.success((found, peerMACs[interface] ?? [:])))
+                } catch {
+                    finish(.failure(error))
+                }
+            }
+        }
+        guard !families.isEmpty else { return finish(.success(([:], peerMACs[interface] ?? [:]))) }
+        window(0, [:])
     }
 
     /// The same probe, waited for on the calling thread: only before the first claim, when the
@@ -184,18 +199,28 @@ final class ConflictProber {
     }
 
     private func forget(_ interface: String) {
-        probes.removeValue(forKey: interface)?.close()
-        neighborProbes.removeValue(forKey: interface)?.close()
+        Self.closeAside(arp: [probes.removeValue(forKey: interface)].compactMap { $0 },
+                        neighbor: [neighborProbes.removeValue(forKey: interface)].compactMap { $0 })
     }
 
     /// Closes the sockets; a round under way never completes.
     func close() {
         pending.values.forEach { $0.cancel() }
         pending = [:]
-        probes.values.forEach { $0.close() }
+        Self.closeAside(arp: Array(probes.values), neighbor: Array(neighborProbes.values))
         probes = [:]
-        neighborProbes.values.forEach { $0.close() }
         neighborProbes = [:]
+    }
+
+    /// Closing a packet socket waits for an RCU grace period (`synchronize_net`, 10-30 ms and
+    /// more on a busy host): done off the loop, so that a shutdown's resign adverts never wait
+    /// for it.
+    private static func closeAside(arp: [ARPProbe], neighbor: [NeighborProbe]) {
+        guard !arp.isEmpty || !neighbor.isEmpty else { return }
+        DispatchQueue.global().async {
+            arp.forEach { $0.close() }
+            neighbor.forEach { $0.close() }
+        }
     }
 
     private func opened(_ interface: String) throws -> ARPProbe {

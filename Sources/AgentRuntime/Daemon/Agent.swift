@@ -25,7 +25,7 @@ final class Agent {
     let loop: AgentLoop
     private(set) var core: NodeCore
     private(set) var transport: AdvertTransport?
-    /// Advert send failures per peer; outlives a reopened socket.
+    /// Advert send failures per peer.
     let sendErrors = SendErrorLedger()
     var destinations: [NodeAddress: SocketAddress] = [:]
     let route: NetlinkRoute

@@ -16,14 +16,20 @@ import Musl
 /// costs one `recvfrom` and the core's work, not a channel pipeline, and the sender's address
 /// is read as bytes (NIO's datagram channel formats it as text for every datagram).
 final class AgentLoop: EventLoop, @unchecked Sendable {
-    // @unchecked Sendable: `pending`, `timers`, `nextID` and `state` are guarded by `lock`;
-    // `watchers` and `fds` are touched on the loop's thread only.
+    // @unchecked Sendable: `pending`, `timers`, `nextID`, `state`, `shutdownCallbacks`, `batch`
+    // and `cancelledInBatch` are guarded by `lock` (the wake-up pipe is written and closed under
+    // it too); `watchers` and `fds` are touched on the loop's thread only; `thread` is written
+    // once, by the loop's thread, before `init` returns (the semaphore orders it).
     private let lock = NIOLock()
     private var pending: [@Sendable () -> Void] = []
     private var timers: [Timer] = []
     private var nextID: UInt64 = 0
     private var state = State.open
     private var shutdownCallbacks: [(DispatchQueue, @Sendable (Error?) -> Void)] = []
+    /// The timers taken as due and not run yet, and those of them cancelled meanwhile (by an
+    /// earlier timer of the batch, or by another thread): a cancelled task never runs.
+    private var batch: Set<UInt64> = []
+    private var cancelledInBatch: Set<UInt64> = []
 
     private var watchers: [() -> Void] = []
     private var fds: [pollfd]
@@ -129,7 +135,10 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
         }
         if !inEventLoop { wake() }
         return Scheduled(promise: promise) { [self] in
-            lock.withLock { timers.removeAll { $0.id == id } }  // `cancel()` fails the promise
+            lock.withLock {  // `cancel()` fails the promise
+                timers.removeAll { $0.id == id }
+                if batch.contains(id) { cancelledInBatch.insert(id) }
+            }
         }
     }
 
@@ -179,13 +188,17 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
     // MARK: - The thread
 
     private func wake() {
-        var one: UInt8 = 1
-        _ = write(wakeWriter, &one, 1)  // EAGAIN: the pipe is full, the loop has wake-ups pending
+        lock.withLock {
+            guard state != .closed else { return }  // the pipe is closed (and its numbers may be reused)
+            var one: UInt8 = 1
+            _ = write(wakeWriter, &one, 1)  // EAGAIN: the pipe is full, the loop has wake-ups pending
+        }
     }
 
     private func run() {
         var tasks: [@Sendable () -> Void] = []
         var due: [Timer] = []
+        var busy = 0  // rounds in a row with work at once: the descriptors get a look every 16
         while true {
             // Work handed over, then the timers that are due, earliest first.
             lock.withLock { swap(&tasks, &pending) }
@@ -197,6 +210,7 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
                 if timers.contains(where: { $0.deadline <= now }) {
                     due = timers.filter { $0.deadline <= now }
                     timers.removeAll { $0.deadline <= now }
+                    batch = Set(due.map(\.id))
                 }
                 if !pending.isEmpty || !due.isEmpty { return .again }
                 return .sleep(until: timers.lazy.map(\.latest).min())
@@ -207,9 +221,16 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
                 return
             case .again:
                 due.sort { $0.deadline < $1.deadline || ($0.deadline == $1.deadline && $0.id < $1.id) }
-                for timer in due { timer.run() }
+                for timer in due where !lock.withLock({ cancelledInBatch.remove(timer.id) != nil }) { timer.run() }
                 due.removeAll(keepingCapacity: true)
+                lock.withLock {
+                    batch = []
+                    cancelledInBatch = []
+                }
+                busy += 1
+                if busy % 16 == 0 { sleep(until: .uptimeNanoseconds(0)) }  // a datagram is never starved
             case .sleep(let deadline):
+                busy = 0
                 sleep(until: deadline)
             }
         }
@@ -228,6 +249,8 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
             var drained = [UInt8](repeating: 0, count: 64)
             while read(wakeDescriptor, &drained, drained.count) == drained.count {}
         }
+        // A descriptor closed without `unwatch` (POLLNVAL) would make every poll return at once.
+        for fd in fds.dropFirst().filter({ $0.revents & Int16(POLLNVAL) != 0 }).map(\.fd) { unwatch(fd) }
         // A watcher may watch or unwatch: walk a copy, and skip a descriptor unwatched meanwhile.
         let readable = fds.indices.dropFirst().filter { fds[$0].revents != 0 }.map { (fds[$0].fd, watchers[$0]) }
         for (fd, watcher) in readable where fds.contains(where: { $0.fd == fd }) { watcher() }
@@ -236,11 +259,11 @@ final class AgentLoop: EventLoop, @unchecked Sendable {
     private func finish() {
         let (left, callbacks) = lock.withLock { () -> ([Timer], [(DispatchQueue, @Sendable (Error?) -> Void)]) in
             state = .closed
+            closeDescriptors([wakeDescriptor, wakeWriter])  // under the lock: `wake` never writes to a reused number
             defer { timers = []; shutdownCallbacks = [] }
             return (timers, shutdownCallbacks)
         }
         for timer in left { timer.fail(EventLoopError.shutdown) }
-        closeDescriptors([wakeDescriptor, wakeWriter])
         for (queue, callback) in callbacks { queue.async { callback(nil) } }
     }
 }

@@ -63,6 +63,7 @@ final class AdvertTransport {
         }
         let transport = AdvertTransport(descriptor: socket.descriptor, dualStack: socket.dualStack, loop: loop,
                                         ledger: ledger, logger: logger, onDatagram: onDatagram)
+        // Unowned: `close()` unwatches before the owner lets the transport go.
         loop.watch(socket.descriptor) { [unowned transport] in transport.readAvailable() }
         return transport
     }
@@ -104,6 +105,7 @@ final class AdvertTransport {
     /// when it returns, so there is nothing to wait for).
     func send(_ bytes: [UInt8], to destinations: [SocketAddress]) -> [AdvertSendError] {
         var failures: [AdvertSendError] = []
+        guard open else { return failures }  // closed: the descriptor's number may be another file's now
         for destination in destinations {
             let code = Self.sendOne(descriptor, bytes, destination)
             guard code != 0 else { continue }

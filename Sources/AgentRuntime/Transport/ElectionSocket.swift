@@ -6,9 +6,9 @@ import Glibc
 import Musl
 #endif
 
-/// The election's UDP socket, made by hand rather than by NIO's bootstrap: bound without
-/// SO_REUSEADDR (any local user could otherwise bind the same port and read the adverts), and
-/// with a second descriptor for sending outside NIO (see `AdvertTransport`).
+/// The election's UDP socket, made by hand: bound without SO_REUSEADDR (any local user could
+/// otherwise bind the same port and read the adverts), non-blocking, read and written by
+/// `AdvertTransport` on the agent's loop.
 struct ElectionSocket {
     let descriptor: CInt
     /// True for the dual-stack wildcard `[::]` (IPv4 peers are written as `::ffff:a.b.c.d`).
