@@ -28,6 +28,11 @@ static inline struct libnet_in6_addr vip_libnet_in6(const uint8_t *bytes) {
     memcpy(&address, bytes, 16);
     return address;
 }
+/* Attaches the classic BPF program `code` (`length` instructions) to the socket `fd`. */
+static inline int vip_attach_filter(int fd, struct sock_filter *code, unsigned short length) {
+    struct sock_fprog program = { .len = length, .filter = code };
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+}
 /* Keeps only ICMPv6 neighbour solicitations and advertisements (no extension header) on a packet
    socket, so that a socket bound for IPv6 does not queue the interface's other traffic. */
 static inline int vip_attach_ndp_filter(int fd) {
@@ -42,8 +47,7 @@ static inline int vip_attach_ndp_filter(int fd) {
         { 0x06, 0, 0, 0x40000 },   /* accept */
         { 0x06, 0, 0, 0 },         /* drop */
     };
-    struct sock_fprog program = { .len = sizeof code / sizeof code[0], .filter = code };
-    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+    return vip_attach_filter(fd, code, sizeof code / sizeof code[0]);
 }
 /* Keeps only ARP replies (operation 2) on a packet socket bound for ARP: what the probes and
    the arp check read; the requests every host on the segment broadcasts never queue. */
@@ -56,8 +60,7 @@ static inline int vip_attach_arp_reply_filter(int fd) {
         { 0x06, 0, 0, 0x40000 },   /* accept */
         { 0x06, 0, 0, 0 },         /* drop */
     };
-    struct sock_fprog program = { .len = sizeof code / sizeof code[0], .filter = code };
-    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+    return vip_attach_filter(fd, code, sizeof code / sizeof code[0]);
 }
 /* Makes the interface accept frames to the multicast MAC `mac` while `fd` is open
    (PACKET_ADD_MEMBERSHIP): a solicited-node group the host itself has not joined. */

@@ -99,24 +99,36 @@ final class PacketSocket {
     func readQueued(_ each: ([UInt8]) -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while fd >= 0 {
-            var from = sockaddr_ll()
-            var fromLength = socklen_t(MemoryLayout<sockaddr_ll>.size)
-            let count = buffer.withUnsafeMutableBytes { raw in
-                withUnsafeMutablePointer(to: &from) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, &fromLength)
-                    }
+            switch receiveOne(into: &buffer) {
+            case .frame(let count): each(Array(buffer[0..<count]))
+            case .outgoing, .interrupted: continue
+            case .empty: return
+            case .failed(let code):
+                throw AnnounceError(operation: "receiving frames", interface: interface, libraryError: String(cString: strerror(code)))
+            }
+        }
+    }
+
+    private enum Received { case frame(Int), outgoing, interrupted, empty, failed(CInt) }
+
+    /// One `recvfrom` without waiting: a frame of `count` bytes in `buffer` (cut to its size),
+    /// one this host sent, nothing queued, or the errno.
+    private func receiveOne(into buffer: inout [UInt8]) -> Received {
+        var from = sockaddr_ll()
+        var fromLength = socklen_t(MemoryLayout<sockaddr_ll>.size)
+        let count = buffer.withUnsafeMutableBytes { raw in
+            withUnsafeMutablePointer(to: &from) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, &fromLength)
                 }
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { return }
-                throw AnnounceError(operation: "receiving frames", interface: interface,
-                                    libraryError: String(cString: strerror(errno)))
-            }
-            if from.sll_pkttype == Self.outgoing { continue }
-            each(Array(buffer[0..<count]))
         }
+        if count < 0 {
+            if errno == EINTR { return .interrupted }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
+            return .failed(errno)
+        }
+        return from.sll_pkttype == Self.outgoing ? .outgoing : .frame(count)
     }
 
     /// Receives incoming frames until `match` returns a value or `deadline` passes (nil).
@@ -140,22 +152,12 @@ final class PacketSocket {
                 if milliseconds == 0 { return nil }
                 continue
             }
-            var from = sockaddr_ll()
-            var fromLength = socklen_t(MemoryLayout<sockaddr_ll>.size)
-            let count = buffer.withUnsafeMutableBytes { raw in
-                withUnsafeMutablePointer(to: &from) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_DONTWAIT), $0, &fromLength)
-                    }
-                }
+            switch receiveOne(into: &buffer) {
+            case .frame(let count): if let found = match(Array(buffer[0..<count])) { return found }
+            case .outgoing, .interrupted, .empty: continue
+            case .failed(let code):
+                throw AnnounceError(operation: "receiving frames", interface: interface, libraryError: String(cString: strerror(code)))
             }
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                throw AnnounceError(operation: "receiving frames", interface: interface,
-                                    libraryError: String(cString: strerror(errno)))
-            }
-            if from.sll_pkttype == Self.outgoing { continue }
-            if let found = match(Array(buffer[0..<count])) { return found }
         }
     }
 

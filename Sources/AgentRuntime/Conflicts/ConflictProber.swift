@@ -68,7 +68,7 @@ final class ConflictProber {
         }
         // One family at a time, each in a window of its own (as the probes that waited did): a
         // burst of both families at once lost its last frames on a busy segment.
-        let families = [addresses.filter { $0.count == 4 }, addresses.filter { $0.count == 16 }].filter { !$0.isEmpty }
+        let families = Self.families(of: addresses)
         func window(_ k: Int, _ found: [[UInt8]: [[UInt8]]]) {
             do {
                 try sendProbes(families[k], on: interface)
@@ -110,19 +110,23 @@ final class ConflictProber {
 
     /// The same probe, waited for on the calling thread: only before the first claim, when the
     /// node must not become MASTER before it knows.
+    /// Uses the probes' own blocking calls, one family per window like `probe`.
     func probeNow(_ addresses: [[UInt8]], on interface: String, own: Set<[UInt8]>) throws -> Claims {
         do {
-            let deadline = ContinuousClock.now.advanced(by: Self.window)
-            try sendProbes(addresses, on: interface)
-            Self.sleep(until: deadline)
-            let found = try collectClaims(addresses, on: interface)
-            let due = peersToAsk(after: found, on: interface, own: own, alive: [])
-            if !due.isEmpty {
-                let answers = ContinuousClock.now.advanced(by: Self.peerWindow)
-                try sendPeerQueries(due, on: interface)
-                Self.sleep(until: answers)
-                try learnPeerAnswers(due, on: interface)
+            var found: [[UInt8]: [[UInt8]]] = [:]
+            for family in Self.families(of: addresses) {
+                let claims = family[0].count == 4 ? try opened(interface).claimants(of: family, window: Self.window)
+                                                  : try openedNeighbor(interface).claimants(of: family, window: Self.window)
+                found.merge(claims) { $1 }
             }
+            let due = peersToAsk(after: found, on: interface, own: own, alive: [])
+            var answers: [[UInt8]: [[UInt8]]] = [:]
+            for family in Self.families(of: due) {
+                answers.merge(family[0].count == 4
+                    ? try opened(interface).claimants(of: family, window: Self.peerWindow)
+                    : try openedNeighbor(interface).owners(of: family, source: LinkLocalAddress.first(on: interface), window: Self.peerWindow)) { $1 }
+            }
+            learn(answers, of: due, on: interface)
             return (found, peerMACs[interface] ?? [:])
         } catch {
             forget(interface)
@@ -143,12 +147,9 @@ final class ConflictProber {
         }
     }
 
-    /// Blocks the calling thread until `deadline`.
-    private static func sleep(until deadline: ContinuousClock.Instant) {
-        while ContinuousClock.now < deadline {
-            let (seconds, attoseconds) = ContinuousClock.now.duration(to: deadline).components
-            _ = poll(nil, 0, Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
-        }
+    /// The IPv4 addresses, then the IPv6 ones (the empty family left out): each gets a window of its own.
+    private static func families(of addresses: [[UInt8]]) -> [[[UInt8]]] {
+        [addresses.filter { $0.count == 4 }, addresses.filter { $0.count == 16 }].filter { !$0.isEmpty }
     }
 
     private func sendProbes(_ addresses: [[UInt8]], on interface: String) throws {
@@ -192,7 +193,11 @@ final class ConflictProber {
 
     /// The peers' answers queued since `sendPeerQueries`: a peer that did not answer is unknown.
     private func learnPeerAnswers(_ due: [[UInt8]], on interface: String) throws {
-        let answers = try collectClaims(due, on: interface)
+        learn(try collectClaims(due, on: interface), of: due, on: interface)
+    }
+
+    /// The peers of `due` known by the MACs they answered with; one that did not answer is unknown.
+    private func learn(_ answers: [[UInt8]: [[UInt8]]], of due: [[UInt8]], on interface: String) {
         var known = peerMACs[interface] ?? [:]
         for peer in due { known[peer] = answers[peer] }
         peerMACs[interface] = known
